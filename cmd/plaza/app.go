@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/plaza-portal/plaza/federation"
+	"github.com/plaza-portal/plaza/federation/bleveindex"
+	"github.com/plaza-portal/plaza/storage/disk"
+	"github.com/plaza-portal/plaza/storage/memstream"
+	"github.com/plaza-portal/plaza/tenants"
+	"github.com/plaza-portal/plaza/tenants/importer"
+)
+
+// App is Plaza wired together on the embedded engines: local-disk buckets,
+// the Bleve index and the in-process event stream, all under one data
+// folder that only one process may open at a time.
+type App struct {
+	cfg       Config
+	log       *slog.Logger
+	lock      *os.File
+	store     *disk.Store
+	registry  *tenants.Registry
+	archive   *tenants.Archive
+	index     *bleveindex.Index
+	stream    *memstream.Stream
+	indexer   *federation.Indexer
+	publisher *tenants.Publisher
+	importer  *importer.Importer
+
+	stopIndexer context.CancelFunc
+	indexerDone chan error
+}
+
+// openApp opens the data folder and starts the indexer on the stream.
+func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	a := &App{cfg: cfg, log: log}
+	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", cfg.Data, err)
+	}
+	lock, err := lockFolder(cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	a.lock = lock
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	if a.store, err = disk.Open(filepath.Join(cfg.Data, "buckets")); err != nil {
+		return nil, err
+	}
+	if a.registry, err = tenants.NewRegistry(ctx, a.store, tenants.Seoul()); err != nil {
+		return nil, err
+	}
+	a.archive = tenants.NewArchive(a.store, a.registry)
+	if a.index, err = bleveindex.Open(filepath.Join(cfg.Data, "index")); err != nil {
+		return nil, err
+	}
+	a.stream = memstream.New()
+	a.indexer = federation.NewIndexer(a.archive, a.index)
+	a.publisher = tenants.NewPublisher(a.archive, a.stream)
+	a.importer = importer.New(a.registry, a.publisher)
+
+	ictx, cancel := context.WithCancel(context.Background())
+	a.stopIndexer, a.indexerDone = cancel, make(chan error, 1)
+	go func() { a.indexerDone <- a.indexer.Run(ictx, a.stream) }()
+	ok = true
+	return a, nil
+}
+
+// tenantSlugs lists every registered tenant.
+func (a *App) tenantSlugs() []string {
+	var out []string
+	for _, t := range a.registry.All() {
+		out = append(out, t.Slug)
+	}
+	return out
+}
+
+// reconcile brings the index in line with the buckets.
+func (a *App) reconcile(ctx context.Context) error {
+	st, err := federation.Reconcile(ctx, a.archive, a.index, a.tenantSlugs())
+	if err != nil {
+		return err
+	}
+	a.log.Info("reconciled index with buckets", "records", st.Records, "indexed", st.Indexed, "removed", st.Removed)
+	return nil
+}
+
+// Close drains the stream into the index and releases the data folder.
+func (a *App) Close() error {
+	var errs []error
+	if a.stream != nil {
+		a.stream.Close()
+		errs = append(errs, ignoreCanceled(<-a.indexerDone))
+		a.stopIndexer()
+	}
+	if a.index != nil {
+		errs = append(errs, a.index.Close())
+	}
+	if a.lock != nil {
+		errs = append(errs, a.lock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func ignoreCanceled(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// lockFolder takes an exclusive lock on the data folder, so a second plaza
+// process (say, an import while serve runs) fails at once with a clear
+// message instead of waiting on the index.
+func lockFolder(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("데이터 폴더 %s 를 다른 plaza 프로세스가 쓰고 있습니다. 그 프로세스를 멈춘 뒤 다시 실행하세요 / the data folder %s is in use by another plaza process; stop it first", dir, dir)
+	}
+	return f, nil
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is Plaza's configuration: environment variables, overridden by
+// command-line flags, validated once at start. Defaults run everything
+// embedded under one data folder.
+type Config struct {
+	Addr     string     // PLAZA_ADDR: where serve listens
+	Data     string     // PLAZA_DATA: the data folder (buckets and index)
+	Corpus   string     // PLAZA_CORPUS: the corpus the demo imports
+	LogLevel slog.Level // PLAZA_LOG_LEVEL: debug, info, warn, error
+}
+
+func defaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", Data: "data", Corpus: filepath.Join("..", "shared", "corpus"), LogLevel: slog.LevelInfo}
+}
+
+// fromEnv overlays environment variables on c.
+func (c *Config) fromEnv(getenv func(string) string) error {
+	if v := getenv("PLAZA_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("PLAZA_DATA"); v != "" {
+		c.Data = v
+	}
+	if v := getenv("PLAZA_CORPUS"); v != "" {
+		c.Corpus = v
+	}
+	if v := getenv("PLAZA_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("PLAZA_LOG_LEVEL=%q: use debug, info, warn or error", v)
+		}
+	}
+	return nil
+}
+
+// flags binds the flags every command takes; addr only where it serves.
+func (c *Config) flags(fs *flag.FlagSet, serves bool) {
+	fs.StringVar(&c.Data, "data", c.Data, "data folder: buckets and index (PLAZA_DATA)")
+	if serves {
+		fs.StringVar(&c.Addr, "addr", c.Addr, "listen address host:port, port 0 picks a free one (PLAZA_ADDR)")
+	}
+}
+
+// validate checks the values that can be checked before opening anything.
+func (c *Config) validate() error {
+	if strings.TrimSpace(c.Data) == "" {
+		return fmt.Errorf("the data folder is empty: set --data or PLAZA_DATA")
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("listen address %q: %v (use host:port, e.g. 127.0.0.1:8080)", c.Addr, err)
+	}
+	return nil
+}
+
+func loadConfig(fs *flag.FlagSet, args []string, serves bool) (Config, error) {
+	c := defaultConfig()
+	if err := c.fromEnv(os.Getenv); err != nil {
+		return c, err
+	}
+	c.flags(fs, serves)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.validate()
+}

@@ -1,0 +1,357 @@
+// Package disk is the embedded blob store: one folder per bucket on the local
+// disk, with the same keys the S3 store uses, so a data folder can be copied
+// into S3 object for object. Writes go to a temporary file and are renamed
+// into place, so a reader never sees half an object; conditional writes are
+// serialised per key.
+package disk
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/plaza-portal/plaza/tenants"
+)
+
+var _ tenants.BlobStore = (*Store)(nil)
+
+// Store keeps buckets as folders under a root. Safe for concurrent use within
+// one process; the data folder lock (see Lock) keeps other processes out.
+type Store struct {
+	root  string
+	locks sync.Map // bucket/key -> *sync.Mutex, for conditional writes
+}
+
+// Open returns a store rooted at root, creating the folder if needed.
+func Open(root string) (*Store, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, tenants.E("disk.open", tenants.Unavailable, err)
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, tenants.E("disk.open", err)
+	}
+	return &Store{root: abs}, nil
+}
+
+var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// Sidecar files keep an object's content type and ETag beside it.
+const metaSuffix = ".plaza-meta"
+
+type sidecar struct {
+	Size        int64  `json:"size"`
+	ETag        string `json:"etag"`
+	ContentType string `json:"contentType"`
+}
+
+func (s *Store) bucketDir(bucket string) (string, error) {
+	if !bucketRE.MatchString(bucket) {
+		return "", tenants.Errorf("disk.bucket", tenants.Invalid, "invalid bucket name %q", bucket)
+	}
+	return filepath.Join(s.root, bucket), nil
+}
+
+// objectPath maps a key to a file, refusing keys that could escape the bucket.
+func (s *Store) objectPath(bucket, key string) (string, error) {
+	dir, err := s.bucketDir(bucket)
+	if err != nil {
+		return "", err
+	}
+	if key == "" || strings.HasPrefix(key, "/") || strings.Contains(key, "\\") || strings.HasSuffix(key, metaSuffix) || strings.ContainsRune(key, 0) {
+		return "", tenants.Errorf("disk.key", tenants.Invalid, "invalid object key %q", key)
+	}
+	for _, part := range strings.Split(key, "/") {
+		if part == "" || part == "." || part == ".." || strings.HasPrefix(part, ".tmp-") {
+			return "", tenants.Errorf("disk.key", tenants.Invalid, "invalid object key %q", key)
+		}
+	}
+	return filepath.Join(dir, filepath.FromSlash(key)), nil
+}
+
+func (s *Store) EnsureBucket(ctx context.Context, bucket string) error {
+	dir, err := s.bucketDir(bucket)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return tenants.E("disk.ensure", tenants.Unavailable, err)
+	}
+	return nil
+}
+
+func (s *Store) Buckets(ctx context.Context) ([]string, error) {
+	ents, err := os.ReadDir(s.root)
+	if err != nil {
+		return nil, tenants.E("disk.buckets", tenants.Unavailable, err)
+	}
+	var out []string
+	for _, e := range ents {
+		if e.IsDir() && bucketRE.MatchString(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) lock(bucket, key string) func() {
+	m, _ := s.locks.LoadOrStore(bucket+"/"+key, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, opt tenants.PutOptions) (tenants.ObjectInfo, error) {
+	const op = "disk.put"
+	p, err := s.objectPath(bucket, key)
+	if err != nil {
+		return tenants.ObjectInfo{}, err
+	}
+	dir, _ := s.bucketDir(bucket)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return tenants.ObjectInfo{}, tenants.Errorf(op, tenants.NotFound, "no bucket %q", bucket)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
+	}
+	// Write the bytes before taking the lock: only the check and the rename
+	// need to be serialised.
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
+	}
+	defer os.Remove(tmp.Name())
+	h := md5.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), r)
+	if err == nil && size >= 0 && n != size {
+		err = fmt.Errorf("wrote %d bytes, expected %d", n, size)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
+	}
+	sc := sidecar{Size: n, ETag: hex.EncodeToString(h.Sum(nil)), ContentType: opt.ContentType}
+	if sc.ContentType == "" {
+		sc.ContentType = mime.TypeByExtension(filepath.Ext(key))
+	}
+	if sc.ContentType == "" {
+		sc.ContentType = "application/octet-stream"
+	}
+
+	unlock := s.lock(bucket, key)
+	defer unlock()
+	if opt.IfMatch != "" || opt.IfNoneMatch != "" {
+		cur, err := s.statLocked(bucket, key)
+		exists := err == nil
+		if err != nil && !tenants.Is(err, tenants.NotFound) {
+			return tenants.ObjectInfo{}, err
+		}
+		if opt.IfNoneMatch == "*" && exists {
+			return tenants.ObjectInfo{}, tenants.Errorf(op, tenants.Conflict, "object %s exists", key)
+		}
+		if opt.IfMatch != "" && (!exists || cur.ETag != opt.IfMatch) {
+			return tenants.ObjectInfo{}, tenants.Errorf(op, tenants.Conflict, "object %s changed", key)
+		}
+	}
+	// The sidecar goes first: a crash between the two renames leaves a stale
+	// sidecar at worst, which Stat detects by its size and ignores.
+	scb, _ := json.Marshal(sc)
+	if err := writeFileAtomic(p+metaSuffix, scb); err != nil {
+		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
+	}
+	return s.statLocked(bucket, key)
+}
+
+func writeFileAtomic(p string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), p)
+}
+
+// Stat reads the object's file and sidecar under the key's lock, as writers
+// rename both under it: a reader never pairs new content with an old ETag.
+func (s *Store) Stat(ctx context.Context, bucket, key string) (tenants.ObjectInfo, error) {
+	if _, err := s.objectPath(bucket, key); err != nil {
+		return tenants.ObjectInfo{}, err
+	}
+	unlock := s.lock(bucket, key)
+	defer unlock()
+	return s.statLocked(bucket, key)
+}
+
+func (s *Store) statLocked(bucket, key string) (tenants.ObjectInfo, error) {
+	p, err := s.objectPath(bucket, key)
+	if err != nil {
+		return tenants.ObjectInfo{}, err
+	}
+	fi, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && fi.IsDir()) {
+		return tenants.ObjectInfo{}, tenants.Errorf("disk.stat", tenants.NotFound, "no object %s/%s", bucket, key)
+	}
+	if err != nil {
+		return tenants.ObjectInfo{}, tenants.E("disk.stat", tenants.Unavailable, err)
+	}
+	info := tenants.ObjectInfo{Key: key, Size: fi.Size(), Modified: fi.ModTime()}
+	var sc sidecar
+	if b, err := os.ReadFile(p + metaSuffix); err == nil && json.Unmarshal(b, &sc) == nil && sc.Size == fi.Size() {
+		info.ETag, info.ContentType = sc.ETag, sc.ContentType
+	}
+	if info.ETag == "" { // written by hand, or the sidecar was lost
+		info.ETag, err = md5File(p)
+		if err != nil {
+			return tenants.ObjectInfo{}, tenants.E("disk.stat", tenants.Unavailable, err)
+		}
+	}
+	if info.ContentType == "" {
+		info.ContentType = "application/octet-stream"
+	}
+	return info, nil
+}
+
+func md5File(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := md5.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+type object struct {
+	*os.File
+	info tenants.ObjectInfo
+}
+
+func (o *object) Info() tenants.ObjectInfo { return o.info }
+
+func (s *Store) Open(ctx context.Context, bucket, key string) (tenants.Object, error) {
+	p, err := s.objectPath(bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	// Open the file and describe it under the lock, so the ETag is that of
+	// the bytes this handle reads even if a writer replaces the object next.
+	unlock := s.lock(bucket, key)
+	defer unlock()
+	info, err := s.statLocked(bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, tenants.Errorf("disk.open", tenants.NotFound, "no object %s/%s", bucket, key)
+	}
+	if err != nil {
+		return nil, tenants.E("disk.open", tenants.Unavailable, err)
+	}
+	return &object{File: f, info: info}, nil
+}
+
+func (s *Store) List(ctx context.Context, bucket, prefix string, fn func(tenants.ObjectInfo) error) error {
+	dir, err := s.bucketDir(bucket)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return tenants.Errorf("disk.list", tenants.NotFound, "no bucket %q", bucket)
+	}
+	// Walk only the deepest folder the prefix names, then filter by prefix.
+	start := dir
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		start = filepath.Join(dir, filepath.FromSlash(prefix[:i]))
+	}
+	var keys []string
+	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || strings.HasSuffix(p, metaSuffix) || strings.HasPrefix(d.Name(), ".tmp-") {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if strings.HasPrefix(key, prefix) {
+			keys = append(keys, key)
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return tenants.E("disk.list", tenants.Unavailable, err)
+	}
+	sort.Strings(keys) // S3 order: by key bytes, not by folder walk
+	for _, k := range keys {
+		info, err := s.Stat(ctx, bucket, k)
+		if tenants.Is(err, tenants.NotFound) {
+			continue // deleted during the walk
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(info); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) Delete(ctx context.Context, bucket, key string) error {
+	p, err := s.objectPath(bucket, key)
+	if err != nil {
+		return err
+	}
+	unlock := s.lock(bucket, key)
+	defer unlock()
+	for _, q := range []string{p, p + metaSuffix} {
+		if err := os.Remove(q); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return tenants.E("disk.delete", tenants.Unavailable, err)
+		}
+	}
+	// Remove folders left empty, up to the bucket, as S3 has no folders.
+	dir, _ := s.bucketDir(bucket)
+	for d := filepath.Dir(p); d != dir && strings.HasPrefix(d, dir); d = filepath.Dir(d) {
+		if os.Remove(d) != nil {
+			break
+		}
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+// Package memstream is the in-process twin of the Redis event stream: changes
+// announced by the publisher queue up in memory and a consumer takes them in
+// batches, at least once (a batch whose handler fails is offered again). It
+// lives as long as the process; the reconciler covers what a crash loses.
+package memstream
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/plaza-portal/plaza/tenants"
+)
+
+var _ tenants.Announcer = (*Stream)(nil)
+
+// Stream is an in-memory queue of changes. Safe for concurrent use; one
+// consumer at a time.
+type Stream struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []tenants.Change
+	pending int // taken by the consumer but not yet handled
+	closed  bool
+}
+
+// New returns an empty stream.
+func New() *Stream {
+	s := &Stream{}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// Announce appends a change.
+func (s *Stream) Announce(ctx context.Context, c tenants.Change) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return tenants.Errorf("memstream.announce", tenants.Unavailable, "stream closed")
+	}
+	s.queue = append(s.queue, c)
+	s.cond.Broadcast()
+	return nil
+}
+
+// Consume hands changes to fn in batches of at most max, until ctx is done or
+// the stream is closed and drained. A batch whose fn fails is offered again
+// after a pause, so nothing is dropped.
+func (s *Stream) Consume(ctx context.Context, max int, fn func(context.Context, []tenants.Change) error) error {
+	stop := context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop()
+	for {
+		s.mu.Lock()
+		for len(s.queue) == 0 && !s.closed && ctx.Err() == nil {
+			s.cond.Wait()
+		}
+		if ctx.Err() != nil || (s.closed && len(s.queue) == 0) {
+			s.mu.Unlock()
+			return ctx.Err()
+		}
+		n := min(len(s.queue), max)
+		batch := append([]tenants.Change(nil), s.queue[:n]...)
+		s.queue = s.queue[n:]
+		s.pending = n
+		s.mu.Unlock()
+
+		err := fn(ctx, batch)
+
+		s.mu.Lock()
+		s.pending = 0
+		if err != nil { // put the batch back in front
+			s.queue = append(batch, s.queue...)
+		}
+		s.cond.Broadcast()
+		s.mu.Unlock()
+		if err != nil {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Second):
+			}
+		}
+	}
+}
+
+// Wait blocks until every change announced so far has been handled.
+func (s *Stream) Wait(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for (len(s.queue) > 0 || s.pending > 0) && ctx.Err() == nil {
+		s.cond.Wait()
+	}
+	return ctx.Err()
+}
+
+// Close stops accepting changes; Consume returns once the queue is drained.
+func (s *Stream) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}

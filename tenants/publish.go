@@ -1,0 +1,347 @@
+package tenants
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/plaza-portal/plaza/tenants/extract"
+)
+
+// Limits of one submission.
+const (
+	MaxFileSize  = 256 << 20
+	MaxFiles     = 20
+	MaxTitleLen  = 500
+	MaxIndexText = 2 << 20 // bytes of text per file kept for search and preview
+)
+
+// Upload is one file of a submission, as received.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// Submission is a document offered for publication: metadata as far as the
+// publisher knows it, and its files. Empty fields are filled from the files
+// where they say (title, number, date, summary).
+type Submission struct {
+	Tenant     string
+	Type       DocType
+	Title      string
+	Summary    string
+	Department string
+	Author     string
+	Number     string
+	Produced   Date
+	Disclosure Disclosure
+	Grounds    []Ground
+	Files      []Upload
+}
+
+// Outcome says what a publication did.
+type Outcome string
+
+const (
+	Published Outcome = "published" // a new document
+	Updated   Outcome = "updated"   // a new revision of an existing document
+	Unchanged Outcome = "unchanged" // the same files and metadata were there already
+)
+
+// Publication is the result of Publish.
+type Publication struct {
+	Outcome  Outcome
+	Document *Document
+}
+
+// Publisher is the one publishing pipeline every entry point uses: detect
+// each file's format from its bytes, extract its text, store originals, text
+// and the record in the tenant's bucket, and announce the change so the
+// indexer puts it in the federated index. Safe for concurrent use.
+type Publisher struct {
+	archive  *Archive
+	announce Announcer
+	now      func() time.Time
+}
+
+// NewPublisher returns a publisher writing to archive and announcing on a.
+func NewPublisher(archive *Archive, a Announcer) *Publisher {
+	return &Publisher{archive: archive, announce: a, now: time.Now}
+}
+
+// Publish validates and stores a submission. A file that cannot be read
+// refuses the whole submission (Invalid, naming the file and the reason) and
+// nothing is written. Publishing files already published in the tenant
+// updates that document instead of creating a second one.
+func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, error) {
+	const op = "publish"
+	t, err := p.archive.registry.Get(s.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	if t.Status != StatusActive {
+		return nil, Errorf(op, Forbidden, "기관 %s 은 게시가 중지되었습니다 / tenant %s is suspended", t.Slug, t.Slug)
+	}
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+
+	bucket := t.Bucket()
+	if _, err := p.archive.registry.Ensure(ctx, t.Slug); err != nil {
+		return nil, E(op, err)
+	}
+	sums := make([]string, len(s.Files))
+	for i, u := range s.Files {
+		sum := sha256.Sum256(u.Data)
+		sums[i] = hex.EncodeToString(sum[:])
+	}
+	id, err := p.existingID(ctx, bucket, sums)
+	if err != nil {
+		return nil, E(op, err)
+	}
+	var old *Document
+	var etag string
+	if id != "" {
+		old, etag, err = p.archive.Document(ctx, t.Slug, id)
+		if Is(err, NotFound) { // a checksum entry whose record was never written
+			old, err = nil, nil
+		}
+		if err != nil {
+			return nil, E(op, err)
+		}
+		// The same files with no metadata that differs: nothing to read again.
+		if old != nil && s.sameAs(old, sums) {
+			return &Publication{Outcome: Unchanged, Document: old}, nil
+		}
+	}
+
+	// Read every file before writing anything.
+	files := make([]File, len(s.Files))
+	texts := make([]string, len(s.Files))
+	var header extract.HeaderFields
+	var declaredTitle string
+	for i, u := range s.Files {
+		res, err := extract.File(u.Name, u.Data)
+		if err != nil {
+			var r *extract.Refusal
+			if errors.As(err, &r) {
+				return nil, E(op, Invalid, fmt.Sprintf("%s: %s", u.Name, r.Reason), err)
+			}
+			return nil, E(op, err)
+		}
+		text := res.Text
+		if len(text) > MaxIndexText {
+			text = truncateUTF8(text, MaxIndexText)
+		}
+		files[i] = File{N: i, Name: cleanFileName(u.Name), Size: int64(len(u.Data)), MediaType: res.Format.MediaType(),
+			Format: string(res.Format), SHA256: sums[i], TextChars: utf8.RuneCountInString(res.Text)}
+		texts[i] = text
+		if i == 0 {
+			header = extract.Header(res.Text)
+			declaredTitle = res.Title
+		}
+	}
+
+	d := &Document{
+		Tenant: t.Slug, Type: s.Type, Title: s.Title, Summary: s.Summary, Department: s.Department,
+		Author: s.Author, Number: s.Number, Produced: s.Produced, Disclosure: s.Disclosure,
+		Grounds: s.Grounds, Files: files,
+	}
+	fillFromHeader(d, header, declaredTitle, s.Files[0].Name)
+	if d.Disclosure == "" {
+		d.Disclosure = DisclosureFull
+	}
+	if d.Type == "" {
+		d.Type = TypeOther
+	}
+
+	outcome := Published
+	if old != nil {
+		d.ID, d.Disclosed, d.Revision, d.Related, d.Updated = old.ID, old.Disclosed, old.Revision, old.Related, old.Updated
+		if sameRecord(old, d) {
+			return &Publication{Outcome: Unchanged, Document: old}, nil
+		}
+		outcome = Updated
+	} else {
+		id = sums[0][:16]
+	}
+	now := p.now().UTC().Truncate(time.Second)
+	d.ID = id
+	if d.Disclosed.IsZero() {
+		d.Disclosed = now
+	}
+	d.Revision++
+	d.Updated = now
+
+	// Originals and text first, the record last: the record is the commit
+	// point, so a crash before it leaves only unreferenced objects.
+	for i, f := range files {
+		if _, err := p.archive.put(ctx, bucket, fileKey(id, f), f.MediaType, s.Files[i].Data, PutOptions{}); err != nil {
+			return nil, E(op, err)
+		}
+		if _, err := p.archive.put(ctx, bucket, textKey(id, f.N), "text/plain; charset=utf-8", []byte(texts[i]), PutOptions{}); err != nil {
+			return nil, E(op, err)
+		}
+	}
+	if err := p.archive.writeRecord(ctx, bucket, d, etag); err != nil {
+		return nil, E(op, err)
+	}
+	for _, f := range files {
+		if _, err := p.archive.put(ctx, bucket, checksumKey(f.SHA256), "text/plain", []byte(id), PutOptions{}); err != nil {
+			return nil, E(op, err)
+		}
+	}
+	// The record is written; if the announcement is lost, the reconciler
+	// finds the document at the next start.
+	if err := p.announce.Announce(ctx, Change{Tenant: d.Tenant, ID: d.ID, Revision: d.Revision}); err != nil {
+		return &Publication{Outcome: outcome, Document: d}, E(op, Unavailable, "문서는 저장되었으나 색인 알림에 실패했습니다 / stored, but the index was not notified", err)
+	}
+	return &Publication{Outcome: outcome, Document: d}, nil
+}
+
+func (p *Publisher) existingID(ctx context.Context, bucket string, sums []string) (string, error) {
+	for _, sum := range sums {
+		id, err := p.archive.byChecksum(ctx, bucket, sum)
+		if err != nil || id != "" {
+			return id, err
+		}
+	}
+	return "", nil
+}
+
+func (s *Submission) validate() error {
+	const op = "publish"
+	switch {
+	case len(s.Files) == 0:
+		return Errorf(op, Invalid, "파일이 없습니다 / no file given")
+	case len(s.Files) > MaxFiles:
+		return Errorf(op, Invalid, "파일은 한 문서에 %d개까지입니다 / at most %d files per document", MaxFiles, MaxFiles)
+	case utf8.RuneCountInString(s.Title) > MaxTitleLen:
+		return Errorf(op, Invalid, "제목이 너무 깁니다 (%d자까지) / title too long (max %d)", MaxTitleLen, MaxTitleLen)
+	case s.Type != "" && !s.Type.Valid():
+		return Errorf(op, Invalid, "문서 유형 %q 이 올바르지 않습니다 / invalid document type %q", s.Type, s.Type)
+	}
+	switch s.Disclosure {
+	case "", DisclosureFull:
+	case DisclosurePartial, DisclosureNone:
+		if len(s.Grounds) == 0 {
+			return Errorf(op, Invalid, "부분공개·비공개에는 정보공개법 제9조 제1항의 근거가 필요합니다 / partial or no disclosure needs a ground under Art. 9(1)")
+		}
+	default:
+		return Errorf(op, Invalid, "공개 구분 %q 을 알 수 없습니다 / unknown disclosure level %q", s.Disclosure, s.Disclosure)
+	}
+	for _, g := range s.Grounds {
+		if g < 1 || g > 8 {
+			return Errorf(op, Invalid, "비공개 근거는 제1호~제8호입니다 / grounds are clauses 1 to 8")
+		}
+	}
+	for _, f := range s.Files {
+		if len(f.Data) > MaxFileSize {
+			return Errorf(op, Invalid, "%s: 파일이 너무 큽니다 (%d MiB까지) / file too large (max %d MiB)", f.Name, MaxFileSize>>20, MaxFileSize>>20)
+		}
+	}
+	return nil
+}
+
+// sameAs reports whether the submission offers exactly the files of old (by
+// checksum and name) and no metadata that differs from old's.
+func (s *Submission) sameAs(old *Document, sums []string) bool {
+	if len(old.Files) != len(s.Files) {
+		return false
+	}
+	for i, f := range old.Files {
+		if f.SHA256 != sums[i] || f.Name != cleanFileName(s.Files[i].Name) {
+			return false
+		}
+	}
+	differs := func(given, have string) bool { return given != "" && given != have }
+	return !differs(string(s.Type), string(old.Type)) && !differs(s.Title, old.Title) && !differs(s.Summary, old.Summary) &&
+		!differs(s.Department, old.Department) && !differs(s.Author, old.Author) && !differs(s.Number, old.Number) &&
+		!differs(string(s.Disclosure), string(old.Disclosure)) && (s.Produced.IsZero() || s.Produced == old.Produced) &&
+		(len(s.Grounds) == 0 || slices.Equal(s.Grounds, old.Grounds))
+}
+
+// fillFromHeader fills metadata the submitter left empty from what the first
+// file declares: its header block, its document properties, its name.
+func fillFromHeader(d *Document, h extract.HeaderFields, declared, fileName string) {
+	if d.Title == "" {
+		d.Title = firstNonEmpty(h.Title, declared, strings.TrimSuffix(path.Base(filepath.ToSlash(fileName)), path.Ext(fileName)))
+	}
+	if d.Number == "" {
+		d.Number = h.Number
+	}
+	if d.Subject == "" {
+		d.Subject = h.Subject
+	}
+	if d.Summary == "" {
+		d.Summary = h.Summary
+	}
+	if d.Produced.IsZero() && h.Date != "" {
+		if dt, err := ParseDate(h.Date); err == nil {
+			d.Produced = dt
+		}
+	}
+	d.Title = strings.Join(strings.Fields(d.Title), " ")
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// sameRecord reports whether a new submission would change nothing.
+func sameRecord(old, d *Document) bool {
+	if len(old.Files) != len(d.Files) {
+		return false
+	}
+	for i := range old.Files {
+		if old.Files[i] != d.Files[i] {
+			return false
+		}
+	}
+	return old.Type == d.Type && old.Title == d.Title && old.Summary == d.Summary && old.Department == d.Department &&
+		old.Author == d.Author && old.Number == d.Number && old.Subject == d.Subject && old.Produced == d.Produced &&
+		old.Disclosure == d.Disclosure && slices.Equal(old.Grounds, d.Grounds)
+}
+
+// cleanFileName keeps the original name's base for download (an HWPX named
+// .hwp keeps its name; its media type says what it is), made safe as an
+// object key.
+func cleanFileName(name string) string {
+	base := path.Base(filepath.ToSlash(name))
+	base = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, base)
+	if base == "." || base == ".." || base == "" || base == "/" {
+		base = "file"
+	}
+	if strings.HasPrefix(base, ".") {
+		base = "_" + base
+	}
+	return truncateUTF8(base, 200)
+}
+
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
