@@ -19,7 +19,7 @@ const (
 	SortNewest    Sort = "newest"
 )
 
-// Limits on a query, enforced by Query.Validate.
+// Limits on a query, enforced by Query.Normalize.
 const (
 	MaxQueryRunes = 500
 	MaxPageSize   = 100

@@ -1,0 +1,453 @@
+package bleveindex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/plaza-portal/plaza/federation"
+	"github.com/plaza-portal/plaza/tenants"
+)
+
+func TestSearchKorean(t *testing.T) {
+	x, _ := mustOpen(t)
+	for _, tc := range []struct {
+		name, text string
+		want       []string // all of these, in any order
+		not        []string
+	}{
+		{"CompoundFindsSpaced", "해외직접투자", []string{"moef/2024-0001", "moef/2023-0412"}, nil},
+		{"SpacedFindsCompound", "해외 직접 투자", []string{"moef/2024-0001", "moef/2023-0412"}, nil},
+		{"DigitalPlatformCompound", "디지털플랫폼", []string{"kwater/rfp-2023-17", "kwater/rep-2022-03"}, nil},
+		{"DigitalPlatformSpaced", "디지털 플랫폼", []string{"kwater/rfp-2023-17", "kwater/rep-2022-03"}, nil},
+		{"WordInsideParticle", "검색엔진", []string{"kwater/rfp-2023-17"}, nil},
+		{"QueryWithParticle", "예산을", []string{"moef/2024-0107", "seoul/min-2024-11", "nts/xss-1"}, nil},
+		{"QueryParticleEveryWord", "예산의 편성을", []string{"moef/2024-0107"}, nil},
+		{"EnglishCaseInsensitive", "DIGITAL twin", []string{"kwater/rfp-2023-17"}, nil},
+		{"EnglishInHangulText", "openapi", []string{"seoul/ann-2024-05"}, nil},
+		{"LatinPrefixOfTitle", "k-water", []string{"kwater/rfp-2023-17"}, nil},
+		{"Number", "2024", []string{"moef/2024-0001", "seoul/wp-2024"}, nil},
+		{"NumberWithUnit", "2025년도", []string{"moef/2024-0107", "seoul/min-2024-11"}, nil},
+		{"DocumentNumber", "투자정책과-1234", []string{"moef/2024-0001"}, nil},
+		{"Department", "투자정책과", []string{"moef/2024-0001"}, nil},
+		{"Summary", "과세표준", []string{"nts/rul-2020-1"}, nil},
+		{"AllUnitsMustMatch", "해외 투자 예산", nil, []string{"moef/2024-0001", "moef/2024-0107"}},
+		{"Nothing", "양자컴퓨터 반도체", nil, nil},
+		{"NothingSearchable", "?!", nil, nil},
+		{"SingleSyllable", "회", []string{"seoul/min-2024-11", "busan/rul-2024-09"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := mustSearch(t, x, federation.Query{Text: tc.text, Size: 100})
+			got := ids(res)
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("%q: %s missing from %v", tc.text, w, got)
+				}
+			}
+			for _, n := range tc.not {
+				if slices.Contains(got, n) {
+					t.Errorf("%q: %s unexpectedly in %v", tc.text, n, got)
+				}
+			}
+			if tc.want == nil && tc.not == nil && res.Total != 0 {
+				t.Errorf("%q: want nothing, got %v", tc.text, got)
+			}
+			if res.Total != len(got) {
+				t.Errorf("total %d, hits %d", res.Total, len(got))
+			}
+		})
+	}
+}
+
+func TestSearchRanking(t *testing.T) {
+	x, _ := mustOpen(t)
+	// The title match ranks above text-only matches.
+	res := mustSearch(t, x, federation.Query{Text: "디지털플랫폼"})
+	if len(res.Hits) < 2 || res.Hits[0].ID != "rfp-2023-17" && res.Hits[0].ID != "rep-2022-03" {
+		t.Fatalf("got %v", ids(res))
+	}
+	// The exact form ranks above the particle-stripped alternative.
+	x.Put(context.Background(), federation.Entry{Tenant: "seoul", ID: "p1", Revision: 1, Title: "회계 연도 예산을 공개", Produced: date(t, "2010")})
+	res = mustSearch(t, x, federation.Query{Text: "예산을"})
+	if res.Hits[0].ID != "p1" {
+		t.Fatalf("got %v", ids(res))
+	}
+}
+
+func TestFacets(t *testing.T) {
+	x, _ := mustOpen(t)
+	for _, text := range []string{"", "예산", "디지털", "2024"} {
+		t.Run("Text="+text, func(t *testing.T) {
+			res := mustSearch(t, x, federation.Query{Text: text})
+			if res.Total == 0 {
+				t.Fatal("no hits")
+			}
+			for name, f := range map[string][]federation.FacetValue{"tenant": res.Facets.Tenant, "type": res.Facets.Type, "year": res.Facets.Year} {
+				sum := 0
+				for _, v := range f {
+					sum += v.Count
+				}
+				if sum != res.Total {
+					t.Errorf("facet %s adds up to %d, total %d: %v", name, sum, res.Total, f)
+				}
+			}
+			for _, v := range res.Facets.Format {
+				if v.Count > res.Total || v.Count < 1 {
+					t.Errorf("format %s count %d, total %d", v.Value, v.Count, res.Total)
+				}
+			}
+		})
+	}
+	res := mustSearch(t, x, federation.Query{})
+	if len(res.Facets.Tenant) != 5 || len(res.Facets.Format) != 3 {
+		t.Fatalf("facets %+v", res.Facets)
+	}
+	if res.Facets.Year[0].Value != "2024" || res.Facets.Tenant[0].Count < res.Facets.Tenant[len(res.Facets.Tenant)-1].Count {
+		t.Fatalf("facet order %+v", res.Facets)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	x, _ := mustOpen(t)
+	all := mustSearch(t, x, federation.Query{})
+	count := func(f []federation.FacetValue, v string) int {
+		for _, x := range f {
+			if x.Value == v {
+				return x.Count
+			}
+		}
+		return 0
+	}
+	for _, tc := range []struct {
+		name  string
+		q     federation.Query
+		check func(federation.Hit) bool
+		want  int
+	}{
+		{"Tenant", federation.Query{Tenant: "seoul"}, func(h federation.Hit) bool { return h.Tenant == "seoul" }, count(all.Facets.Tenant, "seoul")},
+		{"Type", federation.Query{Type: "ruling"}, func(h federation.Hit) bool { return h.Type == "ruling" }, count(all.Facets.Type, "ruling")},
+		{"Year", federation.Query{Year: 2024}, func(h federation.Hit) bool { return h.Produced.Year == 2024 }, count(all.Facets.Year, "2024")},
+		{"Format", federation.Query{Format: "hwpx"}, func(h federation.Hit) bool { return slices.Contains(h.Formats, "hwpx") }, count(all.Facets.Format, "hwpx")},
+		{"Combined", federation.Query{Text: "디지털", Tenant: "seoul", Format: "pdf"}, func(h federation.Hit) bool {
+			return h.Tenant == "seoul" && slices.Contains(h.Formats, "pdf")
+		}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.q.Size = 100
+			res := mustSearch(t, x, tc.q)
+			if res.Total != tc.want || len(res.Hits) != tc.want || tc.want == 0 {
+				t.Fatalf("total %d hits %d, want %d", res.Total, len(res.Hits), tc.want)
+			}
+			for _, h := range res.Hits {
+				if !tc.check(h) {
+					t.Errorf("hit %s/%s does not pass the filter: %+v", h.Tenant, h.ID, h)
+				}
+			}
+		})
+	}
+}
+
+func TestPaging(t *testing.T) {
+	x, _ := mustOpen(t)
+	for _, q := range []federation.Query{{}, {Text: "디지털"}, {Text: "년"}, {Sort: federation.SortNewest, Text: "예산"}} {
+		t.Run(fmt.Sprintf("%q/%s", q.Text, q.Sort), func(t *testing.T) {
+			full := q
+			full.Size = 100
+			want := ids(mustSearch(t, x, full))
+			var got []string
+			for page := 1; ; page++ {
+				p := q
+				p.Page, p.Size = page, 3
+				res := mustSearch(t, x, p)
+				if res.Total != len(want) {
+					t.Fatalf("page %d total %d, want %d", page, res.Total, len(want))
+				}
+				if len(res.Hits) == 0 {
+					break
+				}
+				got = append(got, ids(res)...)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("pages give %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestSortNewest(t *testing.T) {
+	x, _ := mustOpen(t)
+	x.Put(context.Background(), federation.Entry{Tenant: "seoul", ID: "undated", Revision: 1, Title: "날짜 없는 문서"})
+	res := mustSearch(t, x, federation.Query{Size: 100})
+	if res.Hits[len(res.Hits)-1].ID != "undated" {
+		t.Fatalf("undated not last: %v", ids(res))
+	}
+	for i := 1; i < len(res.Hits)-1; i++ {
+		if res.Hits[i-1].Produced.String() < res.Hits[i].Produced.String() {
+			t.Fatalf("not newest first at %d: %v then %v", i, res.Hits[i-1].Produced, res.Hits[i].Produced)
+		}
+	}
+	// Known month sorts after the year alone, within the year.
+	if p := res.Hits[0].Produced.String(); p != "2024-11-28" {
+		t.Fatalf("first is %s", p)
+	}
+}
+
+func TestHitsAndSnippets(t *testing.T) {
+	x, _ := mustOpen(t)
+	res := mustSearch(t, x, federation.Query{Text: "해외 직접 투자", Sort: federation.SortNewest})
+	h := res.Hits[0]
+	if h.Tenant != "moef" || h.ID != "2024-0001" || h.Title != "'24년 1분기 해외직접투자 동향" || h.Number != "투자정책과-1234" ||
+		h.Department != "대외경제국 투자정책과" || h.Produced.String() != "2024-06-21" || !slices.Equal(h.Formats, []string{"hwpx", "pdf"}) ||
+		h.Disclosure != "full" || h.Type != "press-release" || h.Score <= 0 {
+		t.Fatalf("hit %+v", h)
+	}
+	if !strings.Contains(h.Snippet, "<mark>해외직접투자</mark>") {
+		t.Fatalf("snippet %q", h.Snippet)
+	}
+
+	t.Run("Escaped", func(t *testing.T) {
+		res := mustSearch(t, x, federation.Query{Text: "script 예산"})
+		if res.Total != 1 {
+			t.Fatalf("got %v", ids(res))
+		}
+		h := res.Hits[0]
+		if h.Title != "<script>alert(1)</script> 검토 결과" {
+			t.Fatalf("title %q: the title is plain text", h.Title)
+		}
+		if strings.Contains(h.Snippet, "<script") || !strings.Contains(h.Snippet, "&lt;<mark>script</mark>&gt;") || !strings.Contains(h.Snippet, "&amp;") {
+			t.Fatalf("snippet %q", h.Snippet)
+		}
+	})
+	t.Run("FromSummaryWithoutText", func(t *testing.T) {
+		res := mustSearch(t, x, federation.Query{Text: "과세표준"})
+		if res.Total != 1 || !strings.Contains(res.Hits[0].Snippet, "<mark>과세표준</mark>") {
+			t.Fatalf("got %+v", res.Hits)
+		}
+	})
+	t.Run("NoTextStartOfText", func(t *testing.T) {
+		res := mustSearch(t, x, federation.Query{Tenant: "busan", Type: "research"})
+		if res.Total != 1 || !strings.HasPrefix(res.Hits[0].Snippet, "해양 관광 수요") || strings.Contains(res.Hits[0].Snippet, "<mark>") {
+			t.Fatalf("got %+v", res.Hits)
+		}
+	})
+}
+
+func TestRevisions(t *testing.T) {
+	ctx := context.Background()
+	x, _ := mustOpen(t)
+	e := federation.Entry{Tenant: "seoul", ID: "rev", Revision: 2, Title: "두 번째 판 회계", Produced: date(t, "2024")}
+	if err := x.Put(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	old := e
+	old.Revision, old.Title = 1, "첫 번째 판 회계"
+	if err := x.Put(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	same := e
+	same.Title = "같은 판 다른 제목"
+	if err := x.Put(ctx, same); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := x.Revision(ctx, "seoul", "rev"); err != nil || r != 2 {
+		t.Fatalf("revision %d, %v", r, err)
+	}
+	res := mustSearch(t, x, federation.Query{Text: "회계", Tenant: "seoul"})
+	if res.Total != 1 || res.Hits[0].Title != "두 번째 판 회계" {
+		t.Fatalf("got %+v", res.Hits)
+	}
+
+	t.Run("Newer", func(t *testing.T) {
+		e3 := e
+		e3.Revision, e3.Title = 3, "세 번째 판 회계"
+		if err := x.Put(ctx, e3); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := x.Revision(ctx, "seoul", "rev"); r != 3 {
+			t.Fatalf("revision %d", r)
+		}
+	})
+	t.Run("BatchNewestWins", func(t *testing.T) {
+		a, b, c := e, e, e
+		a.ID, b.ID, c.ID = "batch", "batch", "batch"
+		a.Revision, b.Revision, c.Revision = 5, 7, 6
+		if err := x.PutBatch(ctx, []federation.Entry{a, b, c}); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := x.Revision(ctx, "seoul", "batch"); r != 7 {
+			t.Fatalf("revision %d", r)
+		}
+	})
+	t.Run("Absent", func(t *testing.T) {
+		if r, err := x.Revision(ctx, "seoul", "nope"); err != nil || r != 0 {
+			t.Fatalf("revision %d, %v", r, err)
+		}
+	})
+	t.Run("Invalid", func(t *testing.T) {
+		for _, bad := range []federation.Entry{{Tenant: "Seoul/x", ID: "a"}, {Tenant: "seoul"}} {
+			if err := x.Put(ctx, bad); !tenants.Is(err, tenants.Invalid) {
+				t.Fatalf("Put(%+v) = %v", bad, err)
+			}
+		}
+	})
+}
+
+func TestDelete(t *testing.T) {
+	ctx := context.Background()
+	x, _ := mustOpen(t)
+	n, _ := x.Count(ctx)
+	if err := x.Delete(ctx, "kwater", "rfp-2023-17"); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Delete(ctx, "kwater", "absent"); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := x.Count(ctx); m != n-1 {
+		t.Fatalf("count %d after delete, was %d", m, n)
+	}
+	if res := mustSearch(t, x, federation.Query{Text: "검색엔진"}); res.Total != 0 {
+		t.Fatalf("deleted entry found: %v", ids(res))
+	}
+	if r, _ := x.Revision(ctx, "kwater", "rfp-2023-17"); r != 0 {
+		t.Fatalf("revision %d after delete", r)
+	}
+}
+
+func TestEachAndCount(t *testing.T) {
+	ctx := context.Background()
+	x, _ := mustOpen(t)
+	x.Put(ctx, federation.Entry{Tenant: "seoul", ID: "a/b", Revision: 9, Title: "슬래시"})
+	got := map[string]int64{}
+	err := x.Each(ctx, func(tenant, id string, rev int64) error {
+		got[tenant+"/"+id] = rev
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := x.Count(ctx)
+	if err != nil || n != len(fixtures(t))+1 || len(got) != n {
+		t.Fatalf("count %d, each %d, %v", n, len(got), err)
+	}
+	if got["seoul/a/b"] != 9 || got["moef/2024-0001"] != 1 {
+		t.Fatalf("got %v", got)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	err = x.Each(ctx, func(string, string, int64) error { calls++; return stop })
+	if err != stop || calls != 1 {
+		t.Fatalf("err %v after %d calls", err, calls)
+	}
+}
+
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	x, dir := mustOpen(t)
+	before := ids(mustSearch(t, x, federation.Query{Text: "디지털 플랫폼"}))
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	y, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if n, _ := y.Count(ctx); n != len(fixtures(t)) {
+		t.Fatalf("count %d after reopen", n)
+	}
+	if after := ids(mustSearch(t, y, federation.Query{Text: "디지털 플랫폼"})); !slices.Equal(before, after) || len(after) == 0 {
+		t.Fatalf("before %v, after %v", before, after)
+	}
+	if r, _ := y.Revision(ctx, "moef", "2024-0001"); r != 1 {
+		t.Fatalf("revision %d", r)
+	}
+}
+
+func TestInMemory(t *testing.T) {
+	x, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.PutBatch(context.Background(), fixtures(t)); err != nil {
+		t.Fatal(err)
+	}
+	if res := mustSearch(t, x, federation.Query{Text: "해외 직접 투자"}); res.Total != 2 {
+		t.Fatalf("got %v", ids(res))
+	}
+}
+
+func TestInvalidQuery(t *testing.T) {
+	x, _ := mustOpen(t)
+	for _, q := range []federation.Query{{Page: -1}, {Size: 1000}, {Sort: "x"}, {Tenant: "a b"}} {
+		if _, err := x.Search(context.Background(), q); !tenants.Is(err, tenants.Invalid) {
+			t.Errorf("Search(%+v) = %v, want Invalid", q, err)
+		}
+	}
+}
+
+func TestManyEntries(t *testing.T) {
+	ctx := context.Background()
+	x, err := Open(t.TempDir() + "/index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	r := rand.New(rand.NewPCG(3, 4))
+	const n = 1600 // more than three batches
+	es := make([]federation.Entry, n)
+	for i := range es {
+		es[i] = benchEntry(r, i)
+		es[i].Text = es[i].Text[:min(len(es[i].Text), 300)]
+		es[i].Text = strings.ToValidUTF8(es[i].Text, "")
+	}
+	if err := x.PutBatch(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	if err := x.Each(ctx, func(tenant, id string, rev int64) error {
+		seen[tenant+"/"+id] = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := x.Count(ctx); c != n || len(seen) != n {
+		t.Fatalf("count %d, each %d, want %d", c, len(seen), n)
+	}
+	res := mustSearch(t, x, federation.Query{})
+	sum := 0
+	for _, v := range res.Facets.Tenant {
+		sum += v.Count
+	}
+	if res.Total != n || sum != n {
+		t.Fatalf("total %d, tenant facet sum %d", res.Total, sum)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	x, _ := mustOpen(t)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 20 {
+				e := federation.Entry{Tenant: "seoul", ID: "c", Revision: int64(w*20 + i + 1), Title: "동시 수정 문서"}
+				if err := x.Put(ctx, e); err != nil {
+					t.Error(err)
+				}
+				if _, err := x.Search(ctx, federation.Query{Text: "동시 수정"}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if r, _ := x.Revision(ctx, "seoul", "c"); r != 80 {
+		t.Fatalf("revision %d, want the highest, 80", r)
+	}
+}

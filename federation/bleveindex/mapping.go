@@ -1,0 +1,153 @@
+package bleveindex
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/plaza-portal/plaza/federation"
+	"github.com/plaza-portal/plaza/tenants"
+)
+
+// mappingVersion is recorded in the index; an index built with another
+// mapping is refused on open, so that it gets rebuilt (it is derived data).
+const mappingVersion = "plaza-1"
+
+// Field names. Text fields are analysed with the Korean analyzer; keyword
+// fields hold exact values for filters, facets and sorting.
+const (
+	fTenant     = "tenant"        // keyword, stored
+	fID         = "id"            // stored only
+	fRev        = "rev"           // keyword (decimal) with doc values: read without loading stored text
+	fTitle      = "title"         // text, stored
+	fText       = "text"          // text, not stored: the whole extracted text
+	fBody       = "body"          // stored only: the start of the text, for snippets
+	fSummary    = "summary"       // text, stored
+	fSubject    = "subject"       // text
+	fDepartment = "department"    // text, stored
+	fNumber     = "number"        // text, stored
+	fNumberKW   = "number_kw"     // keyword: the whole number, for an exact match
+	fType       = "type"          // keyword, stored
+	fFormats    = "formats"       // keyword, multi-valued, stored
+	fDisclosure = "disclosure"    // keyword, stored
+	fYear       = "year"          // keyword "2024", for the facet and filter
+	fProduced   = "produced"      // stored only: the date as recorded ("2024-06")
+	fSort       = "produced_sort" // keyword "2024-06-00": sortable, unknown parts low
+)
+
+// maxBodyBytes bounds the stored copy of the text: snippets come from it, and
+// every hit of a page loads it. Matches further in still find the document;
+// its snippet then shows the start.
+const maxBodyBytes = 256 << 10
+
+func newMapping() *mapping.IndexMappingImpl {
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = store
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keyword := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+
+	dm := bleve.NewDocumentStaticMapping()
+	for name, f := range map[string]*mapping.FieldMapping{
+		fTenant: keyword(true), fID: stored(), fRev: keyword(false),
+		fTitle: text(true), fText: text(false), fBody: stored(), fSummary: text(true),
+		fSubject: text(false), fDepartment: text(true), fNumber: text(true), fNumberKW: keyword(false),
+		fType: keyword(true), fFormats: keyword(true), fDisclosure: keyword(true),
+		fYear: keyword(false), fProduced: stored(), fSort: keyword(false),
+	} {
+		dm.AddFieldMappingsAt(name, f)
+	}
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = dm
+	m.DefaultAnalyzer = analyzerName
+	m.IndexDynamic, m.StoreDynamic, m.DocValuesDynamic = false, false, false
+	return m
+}
+
+// document is what Bleve indexes for an entry.
+func document(e federation.Entry) map[string]any {
+	d := map[string]any{
+		fTenant: e.Tenant, fID: e.ID, fRev: strconv.FormatInt(e.Revision, 10),
+		fTitle: e.Title, fText: e.Text, fBody: prefix(e.Text, maxBodyBytes), fSummary: e.Summary,
+		fSubject: e.Subject, fDepartment: e.Department, fNumber: e.Number,
+		fType: e.Type, fDisclosure: e.Disclosure, fProduced: e.Produced.String(),
+	}
+	if n := strings.TrimSpace(e.Number); n != "" {
+		d[fNumberKW] = n
+	}
+	if fs := distinct(e.Formats); len(fs) > 0 {
+		d[fFormats] = fs // a document counts once per format in the facet
+	}
+	if p := e.Produced; !p.IsZero() {
+		d[fYear] = strconv.Itoa(p.Year)
+		d[fSort] = sortableDate(p)
+	}
+	for k, v := range d {
+		if s, ok := v.(string); ok && s == "" {
+			delete(d, k) // an empty keyword would be a facet value
+		}
+	}
+	return d
+}
+
+// sortableDate writes a date so that strings sort like dates, unknown month
+// and day sorting before the known ones.
+func sortableDate(d tenants.Date) string {
+	b := make([]byte, 0, 10)
+	b = appendPadded(b, d.Year, 4)
+	b = append(b, '-')
+	b = appendPadded(b, d.Month, 2)
+	b = append(b, '-')
+	return string(appendPadded(b, d.Day, 2))
+}
+
+func appendPadded(b []byte, n, width int) []byte {
+	s := strconv.Itoa(n)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// prefix cuts s to at most n bytes without splitting a character.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func distinct(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,60 @@
+package federation
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/plaza-portal/plaza/tenants"
+)
+
+// filterRE is what a tenant, type or format filter may look like: the shape
+// of slugs and type names, never query syntax.
+var filterRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// Normalize trims q, fills in defaults (page 1, DefaultSize, relevance order
+// for a text and newest first without one) and checks the limits. Filters
+// are lower-cased. It returns an Invalid error saying what is wrong.
+func (q *Query) Normalize() error {
+	const op = "search.query"
+	q.Text = strings.TrimSpace(strings.ToValidUTF8(q.Text, ""))
+	q.Tenant = strings.ToLower(strings.TrimSpace(q.Tenant))
+	q.Type = strings.ToLower(strings.TrimSpace(q.Type))
+	q.Format = strings.ToLower(strings.TrimSpace(q.Format))
+	q.Sort = Sort(strings.ToLower(strings.TrimSpace(string(q.Sort))))
+
+	if n := utf8.RuneCountInString(q.Text); n > MaxQueryRunes {
+		return tenants.Errorf(op, tenants.Invalid, "검색어가 너무 깁니다 (%d자, 최대 %d자) / query too long (%d characters, at most %d)", n, MaxQueryRunes, n, MaxQueryRunes)
+	}
+	switch {
+	case q.Page == 0:
+		q.Page = 1
+	case q.Page < 1 || q.Page > MaxPage:
+		return tenants.Errorf(op, tenants.Invalid, "페이지 번호는 1부터 %d까지입니다 / page must be between 1 and %d", MaxPage, MaxPage)
+	}
+	switch {
+	case q.Size == 0:
+		q.Size = DefaultSize
+	case q.Size < 1 || q.Size > MaxPageSize:
+		return tenants.Errorf(op, tenants.Invalid, "한 페이지의 결과 수는 1부터 %d까지입니다 / page size must be between 1 and %d", MaxPageSize, MaxPageSize)
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = SortNewest
+		if q.Text != "" {
+			q.Sort = SortRelevance
+		}
+	case SortRelevance, SortNewest:
+	default:
+		return tenants.Errorf(op, tenants.Invalid, "정렬 방식 %q 를 알 수 없습니다 (relevance, newest) / unknown sort %q (relevance, newest)", q.Sort, q.Sort)
+	}
+	if q.Year != 0 && (q.Year < 1000 || q.Year > 9999) {
+		return tenants.Errorf(op, tenants.Invalid, "연도 %d 가 올바르지 않습니다 (1000–9999) / invalid year %d (1000–9999)", q.Year, q.Year)
+	}
+	for _, f := range []struct{ name, ko, v string }{{"tenant", "기관", q.Tenant}, {"type", "문서 종류", q.Type}, {"format", "파일 형식", q.Format}} {
+		if f.v != "" && !filterRE.MatchString(f.v) {
+			return tenants.Errorf(op, tenants.Invalid, "%s 값 %q 가 올바르지 않습니다 / invalid %s %q", f.ko, f.v, f.name, f.v)
+		}
+	}
+	return nil
+}
