@@ -94,7 +94,7 @@ func describeUnknown(data []byte) string {
 		return "DRM(MarkAny)으로 암호화된 파일이라 읽을 수 없습니다. DRM을 해제한 원본을 올려 주세요 / the file is wrapped by MarkAny DRM and cannot be read; upload the original without DRM"
 	case bytes.Contains(head, []byte("drm")) || bytes.Contains(head, []byte("fasoo")) || bytes.Contains(head, []byte("softcamp")):
 		return "DRM으로 암호화된 파일이라 읽을 수 없습니다. DRM을 해제한 원본을 올려 주세요 / the file is DRM-protected and cannot be read; upload the original without DRM"
-	case bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) || bytes.Contains(head, []byte("<body")) || bytes.Contains(head, []byte("<div")) || bytes.Contains(head, []byte("<script")) || bytes.Contains(head, []byte("</")):
+	case bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) || bytes.HasPrefix(head, []byte("<!--")) || bytes.Contains(head, []byte("<body")) || bytes.Contains(head, []byte("<div")) || bytes.Contains(head, []byte("<script")) || bytes.Contains(head, []byte("</")):
 		return "문서가 아니라 웹 페이지(HTML) 조각입니다. 내려받기가 실패한 파일로 보입니다 / this is a fragment of a web page (HTML), not a document: probably a failed download"
 	case bytes.HasPrefix(head, []byte("<?xml")):
 		return "XML 파일이지만 HWPX 문서(zip)가 아닙니다 / an XML file, but not an HWPX document (which is a zip)"

@@ -1,0 +1,240 @@
+package importer_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plaza-portal/plaza/storage/disk"
+	"github.com/plaza-portal/plaza/storage/memstream"
+	"github.com/plaza-portal/plaza/tenants"
+	"github.com/plaza-portal/plaza/tenants/importer"
+)
+
+// corpusDir finds the shared corpus of real documents: $PLAZA_CORPUS or
+// shared/corpus beside the repository. A missing corpus fails the test.
+func corpusDir(tb testing.TB) string {
+	tb.Helper()
+	if dir := os.Getenv("PLAZA_CORPUS"); dir != "" {
+		return dir
+	}
+	wd, _ := os.Getwd()
+	for dir := wd; filepath.Dir(dir) != dir; dir = filepath.Dir(dir) {
+		c := filepath.Join(dir, "shared", "corpus")
+		if _, err := os.Stat(filepath.Join(c, "manifest.csv")); err == nil {
+			return c
+		}
+	}
+	tb.Fatalf("document corpus not found: set PLAZA_CORPUS (searched upwards from %s)", wd)
+	return ""
+}
+
+type stack struct {
+	registry *tenants.Registry
+	archive  *tenants.Archive
+	stream   *memstream.Stream
+	importer *importer.Importer
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	store, err := disk.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := tenants.NewRegistry(context.Background(), store, tenants.Seoul())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc := tenants.NewArchive(store, reg)
+	st := memstream.New()
+	return &stack{registry: reg, archive: arc, stream: st, importer: importer.New(reg, tenants.NewPublisher(arc, st))}
+}
+
+func (s *stack) documents(t *testing.T, tenant string) []*tenants.Document {
+	t.Helper()
+	var out []*tenants.Document
+	err := s.archive.EachDocument(context.Background(), tenant, func(d *tenants.Document) error {
+		out = append(out, d)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestImportManifest(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	rep, err := s.importer.Import(ctx, corpusDir(t), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 23 rows: the two format pairs make 2 documents of 2 files each, the two
+	// unreadable edge files are refused, so 23 - 2 - 2 = 19 published.
+	if rep.Tenants != 10 || rep.Published != 19 || len(rep.Refused) != 2 || rep.Updated != 0 {
+		t.Fatalf("report = %+v", rep)
+	}
+	reasons := map[string]string{}
+	for _, r := range rep.Refused {
+		reasons[filepath.Base(r.Files[0])] = r.Reason
+	}
+	if r := reasons["drm_markany_wrapped.hwp"]; !strings.Contains(r, "DRM") || !strings.Contains(r, "drm_markany_wrapped.hwp") {
+		t.Errorf("DRM refusal reason: %q", r)
+	}
+	if r := reasons["html_error_page_named_hwp.hwp"]; !strings.Contains(r, "HTML") || !strings.Contains(r, "html_error_page_named_hwp.hwp") {
+		t.Errorf("HTML refusal reason: %q", r)
+	}
+
+	t.Run("HWPXNamedHWPIsPublished", func(t *testing.T) {
+		docs := s.documents(t, "nibr")
+		if len(docs) != 1 || docs[0].Files[0].Format != "hwpx" || docs[0].Files[0].Name != "nibr_2023_wildlife_system_rfp__hwpx_content_with_hwp_extension.hwp" {
+			t.Fatalf("nibr = %+v", docs)
+		}
+		if docs[0].Title != "야생동물 종합관리 시스템 고도화(2023년) 제안요청서" || docs[0].Produced.String() != "2023-05" || docs[0].Department != "생물다양성총괄과" {
+			t.Fatalf("metadata from the manifest: %+v", docs[0])
+		}
+	})
+	t.Run("FormatPairsAreOneDocument", func(t *testing.T) {
+		for _, tc := range []struct{ tenant, title, formats string }{
+			{"nikl", "2022년 국립국어원 업무계획", "hwp,pdf"},
+			{"moef", "'24년 1분기 해외직접투자 동향", "hwp,hwpx"},
+		} {
+			var found *tenants.Document
+			for _, d := range s.documents(t, tc.tenant) {
+				if d.Title == tc.title {
+					found = d
+				}
+			}
+			if found == nil || strings.Join(found.Formats(), ",") != tc.formats || len(found.Files) != 2 {
+				t.Fatalf("%s: %+v", tc.title, found)
+			}
+			text, err := s.archive.Text(ctx, found)
+			if err != nil || len(text) < 1000 {
+				t.Fatalf("%s: text of %d bytes, %v", tc.title, len(text), err)
+			}
+		}
+	})
+	t.Run("ReimportChangesNothing", func(t *testing.T) {
+		again, err := s.importer.Import(ctx, corpusDir(t), importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Published != 0 || again.Updated != 0 || again.Unchanged != 19 || len(again.Refused) != 2 {
+			t.Fatalf("second import = %+v", again)
+		}
+		total := 0
+		for _, tn := range s.registry.All() {
+			if _, err := s.registry.Get(tn.Slug); err == nil {
+				var n int
+				s.archive.EachDocument(ctx, tn.Slug, func(*tenants.Document) error { n++; return nil })
+				total += n
+			}
+		}
+		if total != 19 {
+			t.Fatalf("%d documents after re-import, want 19", total)
+		}
+	})
+	t.Run("TenantsPersistInBuckets", func(t *testing.T) {
+		tn, err := s.registry.Get("kwater")
+		if err != nil || tn.NameKo != "한국수자원공사" || tn.Kind != tenants.KindPublicCorporation {
+			t.Fatalf("kwater = %+v, %v", tn, err)
+		}
+	})
+}
+
+func TestImportBulkRulings(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	dir := filepath.Join(corpusDir(t), "bulk", "nts")
+	if err := s.registry.Register(ctx, tenants.Tenant{Slug: "nts", NameKo: "국세청", NameEn: "National Tax Service", Kind: tenants.KindAgency}); err != nil {
+		t.Fatal(err)
+	}
+	var progress int
+	rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "nts", Type: tenants.TypeRuling, Progress: func(importer.Progress) { progress++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("bulk: %d published, %d refused, %.1f MB in %v", rep.Published, len(rep.Refused), float64(rep.Bytes)/1e6, rep.Elapsed)
+	for _, r := range rep.Refused {
+		t.Logf("refused %s: %s", r.Files[0], r.Reason)
+	}
+	if rep.Published+len(rep.Refused) != 1000 || rep.Published < 990 || progress == 0 {
+		t.Fatalf("report = %+v, progress calls %d", rep, progress)
+	}
+	var withMeta, total int
+	var bad []string
+	for _, d := range s.documents(t, "nts") {
+		total++
+		if d.Title != "" && d.Number != "" && !d.Produced.IsZero() && d.Produced.Day != 0 && d.Type == tenants.TypeRuling {
+			withMeta++
+		} else if len(bad) < 10 {
+			bad = append(bad, d.Files[0].Name+": "+d.Title+" | "+d.Number+" | "+d.Produced.String())
+		}
+	}
+	t.Logf("%d of %d rulings have title, number and date from the header block", withMeta, total)
+	if withMeta*100 < 99*1000 {
+		t.Fatalf("only %d of 1000 rulings have title, number and date; e.g. %v", withMeta, bad)
+	}
+}
+
+func TestImportBadInput(t *testing.T) {
+	ctx := context.Background()
+	t.Run("BareFolderNeedsTenant", func(t *testing.T) {
+		s := newStack(t)
+		if _, err := s.importer.Import(ctx, t.TempDir(), importer.Options{}); !tenants.Is(err, tenants.Invalid) || !strings.Contains(err.Error(), "--tenant") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("UnknownTenant", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "a.hwp"), []byte("x"), 0o644)
+		if _, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "atlantis"}); !tenants.Is(err, tenants.Invalid) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ManifestEscapingTheFolder", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,type,title,produced\n../secret.hwp,seoul,report,x,2024\n"), 0o644)
+		if _, err := s.importer.Import(ctx, dir, importer.Options{}); !tenants.Is(err, tenants.Invalid) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ManifestBadDate", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,type,title,produced\na.hwp,seoul,report,x,2024-13-40\n"), 0o644)
+		_, err := s.importer.Import(ctx, dir, importer.Options{})
+		if !tenants.Is(err, tenants.Invalid) || !strings.Contains(err.Error(), "2행") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("RefusalsDoNotStopTheRest", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		good, err := os.ReadFile(filepath.Join(corpusDir(t), "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "good.hwp"), good, 0o644)
+		os.WriteFile(filepath.Join(dir, "empty.hwp"), nil, 0o644)
+		os.WriteFile(filepath.Join(dir, "truncated.hwp"), good[:3000], 0o644)
+		os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("회의 메모"), 0o644)
+		rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Published != 1 || len(rep.Refused) != 3 {
+			t.Fatalf("report = %+v", rep)
+		}
+		docs := s.documents(t, "seoul")
+		if len(docs) != 1 || docs[0].Files[0].Name != "good.hwp" {
+			t.Fatalf("documents = %+v", docs)
+		}
+	})
+}
