@@ -1,0 +1,291 @@
+package tenants_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/plaza-portal/plaza/storage/disk"
+	"github.com/plaza-portal/plaza/tenants"
+)
+
+func corpusFile(tb testing.TB, rel string) []byte {
+	tb.Helper()
+	dir := os.Getenv("PLAZA_CORPUS")
+	if dir == "" {
+		wd, _ := os.Getwd()
+		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "shared", "corpus", "manifest.csv")); err == nil {
+				dir = filepath.Join(d, "shared", "corpus")
+				break
+			}
+		}
+	}
+	if dir == "" {
+		tb.Fatal("document corpus not found: set PLAZA_CORPUS")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// announcements records what the publisher announces.
+type announcements struct {
+	mu      sync.Mutex
+	changes []tenants.Change
+}
+
+func (a *announcements) Announce(_ context.Context, c tenants.Change) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.changes = append(a.changes, c)
+	return nil
+}
+
+type fixture struct {
+	store     *disk.Store
+	registry  *tenants.Registry
+	archive   *tenants.Archive
+	publisher *tenants.Publisher
+	announced *announcements
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	store, err := disk.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := tenants.NewRegistry(context.Background(), store, tenants.Seoul())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc := tenants.NewArchive(store, reg)
+	ann := &announcements{}
+	return &fixture{store: store, registry: reg, archive: arc, publisher: tenants.NewPublisher(arc, ann), announced: ann}
+}
+
+func TestPublish(t *testing.T) {
+	ctx := context.Background()
+	ruling := corpusFile(t, "docs/hwp/nts_ruling_2008-12-26_beopgyu-yangdo-2008-0091.hwp")
+
+	t.Run("MetadataFromHeaderBlock", func(t *testing.T) {
+		f := newFixture(t)
+		pub, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Type: tenants.TypeRuling, Files: []tenants.Upload{{Name: "ruling.hwp", Data: ruling}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := pub.Document
+		if pub.Outcome != tenants.Published || d.Revision != 1 || d.Number != "법규양도2008-0091" || d.Produced.String() != "2008-12-26" ||
+			!strings.Contains(d.Title, "재건축") || d.Summary == "" || d.Disclosure != tenants.DisclosureFull {
+			t.Fatalf("document = %+v", d)
+		}
+		if len(f.announced.changes) != 1 || f.announced.changes[0] != (tenants.Change{Tenant: "seoul", ID: d.ID, Revision: 1}) {
+			t.Fatalf("announced %+v", f.announced.changes)
+		}
+		got, _, err := f.archive.Document(ctx, "seoul", d.ID)
+		if err != nil || got.Title != d.Title || got.Files[0].SHA256 != d.Files[0].SHA256 {
+			t.Fatalf("stored record %+v, %v", got, err)
+		}
+		text, err := f.archive.Text(ctx, got)
+		if err != nil || !strings.Contains(text, "양도소득세") {
+			t.Fatalf("text %q..., %v", text[:min(len(text), 80)], err)
+		}
+		obj, file, err := f.archive.OpenFile(ctx, got, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj.Close()
+		if file.Format != "hwp" || file.MediaType != "application/x-hwp" || file.Size != int64(len(ruling)) {
+			t.Fatalf("file = %+v", file)
+		}
+	})
+	t.Run("SameFileTwiceIsOneDocument", func(t *testing.T) {
+		f := newFixture(t)
+		sub := tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp", Data: ruling}}}
+		first, err := f.publisher.Publish(ctx, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.publisher.Publish(ctx, sub)
+		if err != nil || again.Outcome != tenants.Unchanged || again.Document.ID != first.Document.ID || again.Document.Revision != 1 {
+			t.Fatalf("again = %+v, %v", again, err)
+		}
+		// The same bytes with a corrected title: a new revision of the same document.
+		sub.Title = "상가 재건축 양도소득세 (정정)"
+		upd, err := f.publisher.Publish(ctx, sub)
+		if err != nil || upd.Outcome != tenants.Updated || upd.Document.ID != first.Document.ID || upd.Document.Revision != 2 || upd.Document.Title != sub.Title {
+			t.Fatalf("update = %+v, %v", upd, err)
+		}
+		if !upd.Document.Disclosed.Equal(first.Document.Disclosed) {
+			t.Fatal("an update changed the disclosure date")
+		}
+		n := 0
+		f.archive.EachDocument(ctx, "seoul", func(*tenants.Document) error { n++; return nil })
+		if n != 1 {
+			t.Fatalf("%d documents", n)
+		}
+		// The same file in another tenant is that tenant's own document.
+		other, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "gangnam-gu", Files: sub.Files})
+		if err != nil || other.Outcome != tenants.Published {
+			t.Fatalf("other tenant: %+v, %v", other, err)
+		}
+		if _, _, err := f.archive.Document(ctx, "jongno-gu", first.Document.ID); !tenants.Is(err, tenants.NotFound) {
+			t.Fatalf("document visible in a tenant that does not hold it: %v", err)
+		}
+	})
+	t.Run("RefusedFileWritesNothing", func(t *testing.T) {
+		f := newFixture(t)
+		html := corpusFile(t, "edge/html_error_page_named_hwp.hwp")
+		_, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "good.hwp", Data: ruling}, {Name: "page.hwp", Data: html}}})
+		if !tenants.Is(err, tenants.Invalid) || !strings.Contains(tenants.PublicMessage(err), "page.hwp") {
+			t.Fatalf("err = %v", err)
+		}
+		var keys []string
+		f.store.List(ctx, "plaza-seoul", "", func(o tenants.ObjectInfo) error { keys = append(keys, o.Key); return nil })
+		for _, k := range keys {
+			if k != "tenant.json" {
+				t.Fatalf("refused submission left %v", keys)
+			}
+		}
+		if len(f.announced.changes) != 0 {
+			t.Fatal("refused submission was announced")
+		}
+	})
+	t.Run("BadSubmissions", func(t *testing.T) {
+		f := newFixture(t)
+		files := []tenants.Upload{{Name: "a.hwp", Data: ruling}}
+		for name, s := range map[string]tenants.Submission{
+			"NoFiles":      {Tenant: "seoul"},
+			"NoGround":     {Tenant: "seoul", Disclosure: tenants.DisclosureNone, Files: files},
+			"BadGround":    {Tenant: "seoul", Disclosure: tenants.DisclosurePartial, Grounds: []tenants.Ground{9}, Files: files},
+			"UnknownLevel": {Tenant: "seoul", Disclosure: "secret", Files: files},
+			"BadType":      {Tenant: "seoul", Type: "보도자료", Files: files},
+			"EmptyFile":    {Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp"}}},
+			"TitleTooLong": {Tenant: "seoul", Title: strings.Repeat("가", 501), Files: files},
+		} {
+			if _, err := f.publisher.Publish(ctx, s); !tenants.Is(err, tenants.Invalid) || tenants.PublicMessage(err) == "" {
+				t.Errorf("%s: err = %v", name, err)
+			}
+		}
+		if _, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "atlantis", Files: files}); !tenants.Is(err, tenants.NotFound) {
+			t.Errorf("unknown tenant: %v", err)
+		}
+	})
+	t.Run("WithheldDocumentKeepsItsContent", func(t *testing.T) {
+		f := newFixture(t)
+		pub, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Title: "감사 결과 보고", Disclosure: tenants.DisclosureNone,
+			Grounds: []tenants.Ground{5}, Files: []tenants.Upload{{Name: "a.hwp", Data: ruling}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.archive.Text(ctx, pub.Document); !tenants.Is(err, tenants.Forbidden) {
+			t.Fatalf("text of withheld document: %v", err)
+		}
+		if _, _, err := f.archive.OpenFile(ctx, pub.Document, 0); !tenants.Is(err, tenants.Forbidden) {
+			t.Fatalf("file of withheld document: %v", err)
+		}
+	})
+	t.Run("ConcurrentPublishersMakeOneDocument", func(t *testing.T) {
+		f := newFixture(t)
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp", Data: ruling}}})
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil && !tenants.Is(err, tenants.Conflict) {
+				t.Fatalf("err = %v", err)
+			}
+		}
+		n := 0
+		f.archive.EachDocument(ctx, "seoul", func(*tenants.Document) error { n++; return nil })
+		if n != 1 {
+			t.Fatalf("%d documents from 4 concurrent publications of one file", n)
+		}
+	})
+}
+
+func TestTenantsCSV(t *testing.T) {
+	ts, err := tenants.ReadTenantsCSV(strings.NewReader(string(corpusFile(t, "tenants.csv"))))
+	if err != nil || len(ts) != 10 || ts[0].Slug != "moef" || ts[0].NameKo != "기획재정부" || ts[0].Kind != tenants.KindMinistry {
+		t.Fatalf("tenants = %+v, %v", ts, err)
+	}
+	for name, csv := range map[string]string{
+		"BadSlug":     "slug,name_ko,name_en,kind\nBad Slug,이름,Name,agency\n",
+		"UnknownKind": "slug,name_ko,name_en,kind\nok,이름,Name,empire\n",
+		"NoName":      "slug,name_ko,name_en,kind\nok,,Name,agency\n",
+		"NoKindCol":   "slug,name_ko\nok,이름\n",
+	} {
+		if _, err := tenants.ReadTenantsCSV(strings.NewReader(csv)); !tenants.Is(err, tenants.Invalid) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+func TestSeoulDefaults(t *testing.T) {
+	ts := tenants.Seoul()
+	codes := map[string]string{}
+	districts := 0
+	for _, tn := range ts {
+		if err := tn.Validate(); err != nil {
+			t.Error(err)
+		}
+		codes[tn.Slug] = tn.Code
+		if tn.Kind == tenants.KindDistrict {
+			districts++
+		}
+	}
+	if districts != 25 || codes["seoul"] != "6110000" || codes["jongno-gu"] != "3000000" || codes["gangdong-gu"] != "3240000" {
+		t.Fatalf("districts %d, codes %v", districts, codes)
+	}
+}
+
+func TestRegistryKeepsRegisteredTenants(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, _ := disk.Open(dir)
+	reg, _ := tenants.NewRegistry(ctx, store, tenants.Seoul())
+	if err := reg.Register(ctx, tenants.Tenant{Slug: "nikl", NameKo: "국립국어원", Kind: tenants.KindAgency}); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Register(ctx, tenants.Tenant{Slug: "../etc", NameKo: "x", Kind: tenants.KindAgency}); !tenants.Is(err, tenants.Invalid) {
+		t.Fatalf("bad slug: %v", err)
+	}
+	store2, _ := disk.Open(dir)
+	reg2, err := tenants.NewRegistry(ctx, store2, tenants.Seoul())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn, err := reg2.Get("nikl"); err != nil || tn.NameKo != "국립국어원" || tn.Status != tenants.StatusActive {
+		t.Fatalf("after reopening: %+v, %v", tn, err)
+	}
+	all := reg2.All()
+	if all[0].Slug != "seoul" || len(all) != len(tenants.Seoul())+1 {
+		t.Fatalf("order/size: first %s, %d tenants", all[0].Slug, len(all))
+	}
+}
+
+func TestDates(t *testing.T) {
+	for in, want := range map[string]string{"2024": "2024", "2024-6": "2024-06", "2024.06.21": "2024-06-21", "": ""} {
+		d, err := tenants.ParseDate(in)
+		if err != nil || d.String() != want {
+			t.Errorf("%q: %v %v", in, d, err)
+		}
+	}
+	for _, bad := range []string{"2024-02-30", "2024-13", "24-01-01", "yesterday", "2024-00-05"} {
+		if _, err := tenants.ParseDate(bad); !tenants.Is(err, tenants.Invalid) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
