@@ -24,6 +24,7 @@ const usage = `plaza: 정보공개 포털 / information-disclosure portal
   plaza demo    [--addr HOST:PORT] [--data DIR] [--corpus DIR]
                                                     말뭉치를 게시하고 엽니다 / import the corpus and serve it
   plaza tenants [--data DIR]                        기관 목록 / list tenants
+  plaza bench   [--corpus DIR] [--rounds N]         성능 측정 / import and search benchmark
 
 환경 변수 / environment: PLAZA_ADDR, PLAZA_DATA, PLAZA_CORPUS, PLAZA_LOG_LEVEL
 `
@@ -83,6 +84,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cfg.Corpus = *corpus
 		}
 		return demo(ctx, cfg, newLogger(stderr, cfg), stdout, stderr)
+	case "bench":
+		corpus := fs.String("corpus", "", "corpus folder (PLAZA_CORPUS, default ../shared/corpus)")
+		rounds := fs.Int("rounds", 5, "rounds over the fixed query set")
+		cfg, err := loadConfig(fs, args, false)
+		if err != nil {
+			return err
+		}
+		if *corpus != "" {
+			cfg.Corpus = *corpus
+		}
+		return bench(ctx, cfg, stdout, max(*rounds, 1))
 	case "tenants":
 		cfg, err := loadConfig(fs, args, false)
 		if err != nil {

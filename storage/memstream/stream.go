@@ -43,6 +43,11 @@ func (s *Stream) Announce(ctx context.Context, c tenants.Change) error {
 	return nil
 }
 
+// linger is how long Consume waits for a batch to fill once a change has
+// arrived: indexing a few large batches is far cheaper than many small ones
+// (each batch is a segment the index must later merge).
+const linger = 200 * time.Millisecond
+
 // Consume hands changes to fn in batches of at most max, until ctx is done or
 // the stream is closed and drained. A batch whose fn fails is offered again
 // after a pause, so nothing is dropped.
@@ -61,6 +66,18 @@ func (s *Stream) Consume(ctx context.Context, max int, fn func(context.Context, 
 		if ctx.Err() != nil || (s.closed && len(s.queue) == 0) {
 			s.mu.Unlock()
 			return ctx.Err()
+		}
+		if len(s.queue) < max && !s.closed {
+			s.mu.Unlock()
+			select {
+			case <-ctx.Done():
+			case <-time.After(linger):
+			}
+			s.mu.Lock()
+			if len(s.queue) == 0 { // cannot happen with one consumer; be safe
+				s.mu.Unlock()
+				continue
+			}
 		}
 		n := min(len(s.queue), max)
 		batch := append([]tenants.Change(nil), s.queue[:n]...)

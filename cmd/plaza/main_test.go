@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func corpusDir(tb testing.TB) string {
+	tb.Helper()
+	if dir := os.Getenv("PLAZA_CORPUS"); dir != "" {
+		return dir
+	}
+	wd, _ := os.Getwd()
+	for dir := wd; filepath.Dir(dir) != dir; dir = filepath.Dir(dir) {
+		c := filepath.Join(dir, "shared", "corpus")
+		if _, err := os.Stat(filepath.Join(c, "manifest.csv")); err == nil {
+			return c
+		}
+	}
+	tb.Fatalf("document corpus not found: set PLAZA_CORPUS (searched upwards from %s)", wd)
+	return ""
+}
+
+// buildPlaza builds the real binary once per test run.
+func buildPlaza(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "plaza")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func plaza(t *testing.T, bin string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "PLAZA_LOG_LEVEL=warn")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// TestEndToEnd runs the built binary as a user would: import the corpus into
+// a fresh data folder, serve it on a free port, search, download.
+func TestEndToEnd(t *testing.T) {
+	bin := buildPlaza(t)
+	data := t.TempDir()
+	corpus := corpusDir(t)
+
+	out, err := plaza(t, bin, "import", "--data", data, corpus)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "published 19") || !strings.Contains(out, "refused 2") || !strings.Contains(out, "drm_markany_wrapped.hwp") {
+		t.Fatalf("import summary:\n%s", out)
+	}
+
+	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0")
+	srv.Env = append(os.Environ(), "PLAZA_LOG_LEVEL=warn")
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	t.Cleanup(func() {
+		srv.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			srv.Process.Kill()
+		}
+	})
+	lines := bufio.NewScanner(stdout)
+	var base string
+	for lines.Scan() {
+		if m := regexp.MustCompile(`http://[0-9.:]+`).FindString(lines.Text()); m != "" {
+			base = m
+			break
+		}
+	}
+	go func() {
+		io.Copy(io.Discard, stdout)
+		exited <- srv.Wait()
+	}()
+	if base == "" {
+		t.Fatal("serve printed no address")
+	}
+
+	t.Run("SecondProcessIsRefused", func(t *testing.T) {
+		out, err := plaza(t, bin, "import", "--data", data, corpus)
+		if err == nil || !strings.Contains(out, "in use") {
+			t.Fatalf("import while serving: %v\n%s", err, out)
+		}
+	})
+
+	var hit struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			ID, Tenant, Title, URL string
+		} `json:"hits"`
+	}
+	t.Run("Search", func(t *testing.T) {
+		res, err := http.Get(base + "/api/v1/search?q=" + url.QueryEscape("해외 직접 투자"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		if err := json.NewDecoder(res.Body).Decode(&hit); err != nil {
+			t.Fatal(err)
+		}
+		if hit.Total < 2 || hit.Hits[0].Tenant != "moef" || !strings.Contains(hit.Hits[0].Title, "해외직접투자") {
+			t.Fatalf("search = %+v", hit)
+		}
+		page, err := http.Get(base + hit.Hits[0].URL)
+		if err != nil || page.StatusCode != 200 {
+			t.Fatalf("document page: %v %v", page.StatusCode, err)
+		}
+		page.Body.Close()
+	})
+	t.Run("Download", func(t *testing.T) {
+		var doc struct {
+			Files []struct {
+				Name, URL string
+			} `json:"files"`
+		}
+		res, err := http.Get(fmt.Sprintf("%s/api/v1/documents/nikl/%s", base, findID(t, base, "nikl")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.NewDecoder(res.Body).Decode(&doc)
+		res.Body.Close()
+		if len(doc.Files) != 2 {
+			t.Fatalf("nikl files = %+v", doc.Files)
+		}
+		want, _ := os.ReadFile(filepath.Join(corpus, "docs/pdf/nikl_2022_work_plan.pdf"))
+		res, err = http.Get(base + doc.Files[1].URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !bytes.Equal(got, want) || res.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("download: %d bytes (want %d), type %q", len(got), len(want), res.Header.Get("Content-Type"))
+		}
+		req, _ := http.NewRequest("GET", base+doc.Files[1].URL, nil)
+		req.Header.Set("Range", "bytes=100-199")
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 206 || !bytes.Equal(part, want[100:200]) {
+			t.Fatalf("range: status %d, %d bytes", res.StatusCode, len(part))
+		}
+	})
+
+	// Stop the server, then rebuild the index from the buckets alone.
+	srv.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("serve exited with %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+	out, err = plaza(t, bin, "reindex", "--data", data)
+	if err != nil || !strings.Contains(out, "reindexed 19 documents") {
+		t.Fatalf("reindex: %v\n%s", err, out)
+	}
+}
+
+func findID(t *testing.T, base, tenant string) string {
+	t.Helper()
+	res, err := http.Get(base + "/api/v1/search?tenant=" + tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r struct {
+		Hits []struct{ ID string } `json:"hits"`
+	}
+	json.NewDecoder(res.Body).Decode(&r)
+	if len(r.Hits) == 0 {
+		t.Fatalf("no documents of %s", tenant)
+	}
+	return r.Hits[0].ID
+}
+
+func TestCommandLine(t *testing.T) {
+	t.Run("Usage", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(t.Context(), nil, &out, &out); err != nil || !strings.Contains(out.String(), "plaza serve") {
+			t.Fatalf("usage: %v %q", err, out.String())
+		}
+	})
+	t.Run("UnknownCommand", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"frobnicate"}, &out, &out); err == nil || !strings.Contains(err.Error(), "unknown command") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("BadAddr", func(t *testing.T) {
+		var out bytes.Buffer
+		err := run(t.Context(), []string{"serve", "--data", t.TempDir(), "--addr", "nonsense"}, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "host:port") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ImportNeedsPath", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"import", "--data", t.TempDir()}, &out, &out); err == nil {
+			t.Fatal("import without path accepted")
+		}
+	})
+	t.Run("DemoWithoutCorpus", func(t *testing.T) {
+		var out bytes.Buffer
+		err := run(t.Context(), []string{"demo", "--data", t.TempDir(), "--corpus", t.TempDir()}, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "PLAZA_CORPUS") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("EnvConfig", func(t *testing.T) {
+		c := defaultConfig()
+		env := map[string]string{"PLAZA_ADDR": ":9999", "PLAZA_DATA": "/srv/plaza", "PLAZA_LOG_LEVEL": "debug"}
+		if err := c.fromEnv(func(k string) string { return env[k] }); err != nil {
+			t.Fatal(err)
+		}
+		if c.Addr != ":9999" || c.Data != "/srv/plaza" || c.LogLevel.String() != "DEBUG" {
+			t.Fatalf("config = %+v", c)
+		}
+		env["PLAZA_LOG_LEVEL"] = "loud"
+		if err := c.fromEnv(func(k string) string { return env[k] }); err == nil {
+			t.Fatal("bad log level accepted")
+		}
+	})
+}

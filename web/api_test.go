@@ -1,0 +1,292 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plaza-portal/plaza/federation"
+	"github.com/plaza-portal/plaza/tenants"
+)
+
+type searchJSON struct {
+	Total int `json:"total"`
+	Page  int `json:"page"`
+	Size  int `json:"size"`
+	Hits  []struct {
+		ID, Tenant, Title, Type, Produced, Snippet, URL string
+	} `json:"hits"`
+	Facets map[string][]federation.FacetValue `json:"facets"`
+}
+
+func (r searchJSON) ids() []string {
+	var out []string
+	for _, h := range r.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+type docJSON struct {
+	Tenant, ID, Type, Title, Summary, Department, Number, Produced, Disclosure, URL string
+	Disclosed                                                                       time.Time
+	Grounds                                                                         []int
+	Revision                                                                        int64
+	Files                                                                           []struct {
+		N                                    int
+		Name, MediaType, Format, SHA256, URL string
+		Size                                 int64
+	}
+}
+
+type errorJSON struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func TestAPI(t *testing.T) {
+	s, fx := newTestServer(t)
+	press24 := fx.docs[docPress24]
+
+	t.Run("SearchShape", func(t *testing.T) {
+		var r searchJSON
+		getJSON(t, s, "/api/v1/search?q="+url.QueryEscape("해외직접투자"), http.StatusOK, &r)
+		if r.Total < 2 || r.Page != 1 || r.Size != federation.DefaultSize {
+			t.Fatalf("total %d page %d size %d", r.Total, r.Page, r.Size)
+		}
+		i := slices.IndexFunc(r.Hits, func(h struct{ ID, Tenant, Title, Type, Produced, Snippet, URL string }) bool {
+			return h.ID == press24.ID
+		})
+		if i < 0 {
+			t.Fatalf("press release %s not among hits %v", press24.ID, r.ids())
+		}
+		h := r.Hits[i]
+		if h.Tenant != "moef" || h.Title != press24.Title || h.Type != "press-release" || h.Produced != "2024-06-21" ||
+			h.URL != docURL("moef", press24.ID) || !strings.Contains(h.Snippet, "<mark>") {
+			t.Errorf("hit %+v", h)
+		}
+		for _, k := range []string{"tenant", "type", "year", "format"} {
+			if _, ok := r.Facets[k]; !ok {
+				t.Errorf("no facet %s", k)
+			}
+		}
+	})
+	t.Run("TenantFacetSumsToTotal", func(t *testing.T) {
+		for _, q := range []string{"", "q=" + url.QueryEscape("해외직접투자"), "type=ruling", "year=2022"} {
+			var r searchJSON
+			getJSON(t, s, "/api/v1/search?"+q, http.StatusOK, &r)
+			sum := 0
+			for _, f := range r.Facets["tenant"] {
+				sum += f.Count
+			}
+			if sum != r.Total || r.Total == 0 {
+				t.Errorf("%q: tenant facet sums to %d, total %d", q, sum, r.Total)
+			}
+		}
+	})
+	t.Run("Filters", func(t *testing.T) {
+		check := func(q string, want ...string) {
+			t.Helper()
+			var r searchJSON
+			getJSON(t, s, "/api/v1/search?size=100&"+q, http.StatusOK, &r)
+			var wantIDs []string
+			for _, n := range want {
+				wantIDs = append(wantIDs, fx.docs[n].ID)
+			}
+			got := r.ids()
+			slices.Sort(got)
+			slices.Sort(wantIDs)
+			if !slices.Equal(got, wantIDs) || r.Total != len(want) {
+				t.Errorf("%s: got %v (total %d), want %v", q, got, r.Total, wantIDs)
+			}
+		}
+		check("tenant=moef", docPress24, docPress25, docStats14, docStats10, docWithheld)
+		check("type=statistics", docStats14, docStats10)
+		check("year=2014", docStats14)
+		check("format=pdf", docWorkPlanPDF)
+		check("tenant=nikl&format=hwp", docWorkPlan)
+		check("tenant=nobody")
+	})
+	t.Run("Paging", func(t *testing.T) {
+		var p1, p2 searchJSON
+		getJSON(t, s, "/api/v1/search?size=3&page=1", http.StatusOK, &p1)
+		getJSON(t, s, "/api/v1/search?size=3&page=2", http.StatusOK, &p2)
+		if len(p1.Hits) != 3 || len(p2.Hits) != 3 || p1.Total != len(fx.docs) || p2.Total != p1.Total || p2.Page != 2 {
+			t.Fatalf("page 1 %d hits, page 2 %d hits, totals %d/%d", len(p1.Hits), len(p2.Hits), p1.Total, p2.Total)
+		}
+		for _, id := range p2.ids() {
+			if slices.Contains(p1.ids(), id) {
+				t.Errorf("%s on both pages: %v / %v", id, p1.ids(), p2.ids())
+			}
+		}
+	})
+	t.Run("ScriptTitle", func(t *testing.T) {
+		res, body := get(t, s, "/api/v1/search?tenant=nts")
+		if res.StatusCode != http.StatusOK {
+			t.Fatal(res.StatusCode)
+		}
+		if strings.Contains(string(body), "<script") {
+			t.Errorf("raw <script in JSON: %.300s", body)
+		}
+		var r searchJSON
+		getJSON(t, s, "/api/v1/search?tenant=nts", http.StatusOK, &r)
+		if !slices.ContainsFunc(r.Hits, func(h struct{ ID, Tenant, Title, Type, Produced, Snippet, URL string }) bool {
+			return h.Title == scriptTitle
+		}) {
+			t.Errorf("title %q not returned as is", scriptTitle)
+		}
+	})
+	t.Run("BadParams", func(t *testing.T) {
+		for _, q := range []string{
+			"page=-1", "page=0x1", "page=abc", "page=99999999999999999999", "page=1001",
+			"size=100000", "size=0.5", "size=-3", "year=abc", "year=99", "sort=best", "tenant=" + url.QueryEscape("a b"),
+			"q=" + url.QueryEscape(strings.Repeat("가", 600)),
+			"q=" + strings.Repeat("a", 5000),
+		} {
+			res, body := get(t, s, "/api/v1/search?"+q)
+			var e errorJSON
+			if res.StatusCode != http.StatusBadRequest {
+				t.Errorf("%.40s: status %d, want 400; %.200s", q, res.StatusCode, body)
+				continue
+			}
+			if err := decode(body, &e); err != nil || e.Error.Code != "invalid" || e.Error.Message == "" {
+				t.Errorf("%.40s: body %.200s", q, body)
+			}
+		}
+	})
+	t.Run("HugeQuery", func(t *testing.T) {
+		// A 2 MB query string is refused before it reaches a handler: through
+		// a real listener, as a client would send it.
+		base := serve(t, s)
+		for _, path := range []string{"/api/v1/search?q=", "/search?q="} {
+			res, err := http.Get(base + path + strings.Repeat("%EA%B0%80", 2<<20/9))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode < 400 || res.StatusCode >= 500 {
+				t.Errorf("%s<2MB>: status %d, want 4xx; %.200s", path, res.StatusCode, body)
+			}
+			if strings.HasPrefix(path, "/api/") {
+				var e errorJSON
+				if err := decode(body, &e); err != nil || e.Error.Code == "" {
+					t.Errorf("%s<2MB>: not a JSON error: %.200s", path, body)
+				}
+			}
+		}
+		// The server still answers afterwards.
+		res, err := http.Get(base + "/healthz")
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("healthz after huge query: %v %v", res, err)
+		}
+		res.Body.Close()
+	})
+
+	t.Run("Document", func(t *testing.T) {
+		var d docJSON
+		getJSON(t, s, "/api/v1/documents/moef/"+press24.ID, http.StatusOK, &d)
+		sum := sha256.Sum256(fx.bytesOf(t, docPress24))
+		if d.Tenant != "moef" || d.ID != press24.ID || d.Type != "press-release" || d.Title != press24.Title ||
+			d.Department != "대외경제국" || d.Produced != "2024-06-21" || d.Disclosure != "full" || d.Revision != 1 ||
+			d.Disclosed.IsZero() || len(d.Grounds) != 0 || d.URL != docURL("moef", press24.ID) {
+			t.Errorf("document %+v", d)
+		}
+		if len(d.Files) != 1 {
+			t.Fatalf("files %+v", d.Files)
+		}
+		f := d.Files[0]
+		if f.N != 0 || f.Format != "hwpx" || f.MediaType != "application/hwp+zip" || f.SHA256 != hex.EncodeToString(sum[:]) ||
+			f.Size != int64(len(fx.bytesOf(t, docPress24))) || f.URL != fileURL("moef", press24.ID, 0) {
+			t.Errorf("file %+v", f)
+		}
+
+		// Withheld: metadata, grounds, files listed without URLs.
+		w := fx.docs[docWithheld]
+		res, body := get(t, s, "/api/v1/documents/moef/"+w.ID)
+		if res.StatusCode != http.StatusOK {
+			t.Fatal(res.StatusCode)
+		}
+		if strings.Contains(string(body), "/files/") || strings.Contains(string(body), `"url":"/d/moef/`+w.ID+`/`) {
+			t.Errorf("withheld document exposes a file URL: %s", body)
+		}
+		d = docJSON{}
+		getJSON(t, s, "/api/v1/documents/moef/"+w.ID, http.StatusOK, &d)
+		if d.Disclosure != "none" || !slices.Equal(d.Grounds, []int{5}) || len(d.Files) != 1 || d.Files[0].URL != "" {
+			t.Errorf("withheld %+v", d)
+		}
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		for _, target := range []string{
+			"/api/v1/documents/moef/no-such-doc",
+			"/api/v1/documents/no-such-tenant/" + press24.ID,
+			"/api/v1/documents/nts/" + press24.ID,
+			"/api/v1/nothing",
+			"/api/v2/search",
+		} {
+			var e errorJSON
+			getJSON(t, s, target, http.StatusNotFound, &e)
+			if e.Error.Code != "not_found" || e.Error.Message == "" {
+				t.Errorf("%s: %+v", target, e)
+			}
+		}
+	})
+	t.Run("Tenants", func(t *testing.T) {
+		var ts []struct {
+			Slug      string `json:"slug"`
+			NameKo    string `json:"name_ko"`
+			NameEn    string `json:"name_en"`
+			Kind      string `json:"kind"`
+			Code      string `json:"code"`
+			Documents int    `json:"documents"`
+		}
+		getJSON(t, s, "/api/v1/tenants", http.StatusOK, &ts)
+		if len(ts) != len(tenants.Seoul())+10 {
+			t.Errorf("%d tenants", len(ts))
+		}
+		want := map[string]int{"moef": 5, "nikl": 2, "nts": 2, "tt": 1, "kwater": 1, "seoul": 0, "gangdong-gu": 0}
+		total := 0
+		for _, tn := range ts {
+			total += tn.Documents
+			if n, ok := want[tn.Slug]; ok {
+				if tn.Documents != n {
+					t.Errorf("%s: %d documents, want %d", tn.Slug, tn.Documents, n)
+				}
+				delete(want, tn.Slug)
+			}
+			if tn.Slug == "seoul" && (tn.NameKo != "서울특별시" || tn.Code != "6110000" || tn.Kind != "city") {
+				t.Errorf("seoul %+v", tn)
+			}
+		}
+		if len(want) != 0 || total != len(fx.docs) {
+			t.Errorf("missing %v; total %d", want, total)
+		}
+	})
+}
+
+// serve runs s on a real listener for the rest of the test.
+func serve(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.Shutdown(ctx)
+	})
+	return fmt.Sprintf("http://%s", ln.Addr())
+}
