@@ -46,15 +46,24 @@ func (q *Query) Normalize() error {
 		}
 	case SortRelevance, SortNewest:
 	default:
-		return tenants.Errorf(op, tenants.Invalid, "정렬 방식 %q 를 알 수 없습니다 (relevance, newest) / unknown sort %q (relevance, newest)", q.Sort, q.Sort)
+		return tenants.Errorf(op, tenants.Invalid, "정렬 방식 %q 를 알 수 없습니다 (relevance, newest) / unknown sort %q (relevance, newest)", clip(string(q.Sort)), clip(string(q.Sort)))
 	}
 	if q.Year != 0 && (q.Year < 1000 || q.Year > 9999) {
 		return tenants.Errorf(op, tenants.Invalid, "연도 %d 가 올바르지 않습니다 (1000–9999) / invalid year %d (1000–9999)", q.Year, q.Year)
 	}
 	for _, f := range []struct{ name, ko, v string }{{"tenant", "기관", q.Tenant}, {"type", "문서 종류", q.Type}, {"format", "파일 형식", q.Format}} {
 		if f.v != "" && !filterRE.MatchString(f.v) {
-			return tenants.Errorf(op, tenants.Invalid, "%s 값 %q 가 올바르지 않습니다 / invalid %s %q", f.ko, f.v, f.name, f.v)
+			return tenants.Errorf(op, tenants.Invalid, "%s 값 %q 가 올바르지 않습니다 / invalid %s %q", f.ko, clip(f.v), f.name, clip(f.v))
 		}
 	}
 	return nil
+}
+
+// clip shortens a rejected value before an error message quotes it back.
+func clip(s string) string {
+	const n = 40
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Keys of a document's objects in its tenant's bucket.
@@ -80,6 +81,13 @@ func (a *Archive) Document(ctx context.Context, tenant, id string) (*Document, s
 // Text returns the extracted text of a document's files, joined by blank
 // lines. A document that is not disclosed has no text to show: Forbidden.
 func (a *Archive) Text(ctx context.Context, d *Document) (string, error) {
+	return a.TextPrefix(ctx, d, -1)
+}
+
+// TextPrefix is Text cut to at most max bytes (all of it when max < 0),
+// reading no more than that from the bucket (a page preview needs only the
+// start of a long document).
+func (a *Archive) TextPrefix(ctx context.Context, d *Document, max int64) (string, error) {
 	const op = "archive.text"
 	if !d.Public() {
 		return "", Errorf(op, Forbidden, "비공개 문서입니다 / this document is not disclosed")
@@ -90,6 +98,10 @@ func (a *Archive) Text(ctx context.Context, d *Document) (string, error) {
 	}
 	var sb strings.Builder
 	for _, f := range d.Files {
+		left := max - int64(sb.Len())
+		if max >= 0 && left <= 2 {
+			break
+		}
 		obj, err := a.blobs.Open(ctx, b, textKey(d.ID, f.N))
 		if Is(err, NotFound) {
 			continue
@@ -99,14 +111,32 @@ func (a *Archive) Text(ctx context.Context, d *Document) (string, error) {
 		}
 		if sb.Len() > 0 {
 			sb.WriteString("\n\n")
+			left -= 2
 		}
-		_, err = io.Copy(&sb, obj)
+		var r io.Reader = obj
+		if max >= 0 {
+			r = io.LimitReader(obj, left)
+		}
+		_, err = io.Copy(&sb, r)
 		obj.Close()
 		if err != nil {
 			return "", E(op, err)
 		}
 	}
-	return sb.String(), nil
+	return trimPartialRune(sb.String()), nil
+}
+
+// trimPartialRune drops a character cut in two at the end of s.
+func trimPartialRune(s string) string {
+	for i := len(s) - 1; i >= 0 && i >= len(s)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(s[i]) {
+			if !utf8.FullRuneInString(s[i:]) {
+				return s[:i]
+			}
+			break
+		}
+	}
+	return s
 }
 
 // OpenFile opens the n-th original file of a document. A document that is

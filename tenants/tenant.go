@@ -22,7 +22,8 @@ const (
 	KindPublicCorporation TenantKind = "public-corporation"
 )
 
-var tenantKinds = []TenantKind{KindCity, KindDistrict, KindCouncil, KindAgency, KindMinistry, KindPublicCorporation}
+// tenantKinds is also the order in which tenants are listed.
+var tenantKinds = []TenantKind{KindCity, KindDistrict, KindCouncil, KindMinistry, KindAgency, KindPublicCorporation}
 
 // Valid reports whether k is one of the known kinds.
 func (k TenantKind) Valid() bool {

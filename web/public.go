@@ -169,7 +169,7 @@ func (s *Server) documentPage(c *fiber.Ctx) error {
 			}
 			files = append(files, fv)
 		}
-		text, err := s.archive.Text(ctx, d)
+		text, err := s.archive.TextPrefix(ctx, d, previewRunes*utf8.UTFMax+1)
 		if err != nil {
 			return err
 		}
@@ -238,4 +238,27 @@ func firstRunes(s string, n int) (string, bool) {
 		i++
 	}
 	return s, false
+}
+
+// requestPage explains how to request the disclosure of a document (정보공개
+// 청구) and names the document the citizen came from, if any. Filing the
+// request through Plaza itself comes with the requests feature.
+func (s *Server) requestPage(c *fiber.Ctx) error {
+	lang := language(c)
+	var d *tenants.Document
+	var t tenants.Tenant
+	if tenant, id := c.Query("tenant"), c.Query("doc"); tenant != "" || id != "" {
+		var err error
+		if d, _, err = s.archive.Document(c.UserContext(), tenant, id); err != nil {
+			return err
+		}
+		if t, err = s.registry.Get(d.Tenant); err != nil {
+			return err
+		}
+	}
+	return s.render(c, fiber.StatusOK, "request", struct {
+		page
+		Doc    *tenants.Document
+		Tenant tenants.Tenant
+	}{newPage(c, lang, label(lang, "request_title")), d, t})
 }

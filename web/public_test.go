@@ -125,6 +125,19 @@ func TestPages(t *testing.T) {
 			"정보공개청구", `href="/request?doc=`+d.ID+`&amp;tenant=moef"`, "국제조세제도과")
 		mustNotContain(t, "withheld", body, "/files/0", `<pre class="preview"`, `id="files-h"`, `id="preview-h"`)
 	})
+	t.Run("RequestGuidance", func(t *testing.T) {
+		d := fx.docs[docWithheld]
+		body := htmlPage(t, s, "/request?doc="+d.ID+"&tenant=moef")
+		mustContain(t, "request", body, "정보공개청구 안내", "제11조", "www.open.go.kr", d.Title, "기획재정부", `href="`+docURL(d.Tenant, d.ID)+`"`)
+		body = htmlPage(t, s, "/request?lang=en")
+		mustContain(t, "request en", body, "How to request disclosure", "Art. 11")
+		if res, _ := get(t, s, "/request?doc=nope&tenant=moef"); res.StatusCode != 404 {
+			t.Fatalf("request for an unknown document: %d", res.StatusCode)
+		}
+		if res, _ := get(t, s, "/request?doc="+d.ID+"&tenant=nts"); res.StatusCode != 404 {
+			t.Fatalf("request naming another tenant: %d", res.StatusCode)
+		}
+	})
 	t.Run("ScriptTitleEscaped", func(t *testing.T) {
 		d := fx.docs[docScript]
 		for _, target := range []string{docURL(d.Tenant, d.ID), "/t/nts", "/search?tenant=nts", "/"} {

@@ -23,7 +23,7 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"home", "search", "document", "tenant", "error"}
+var pageNames = []string{"home", "search", "document", "tenant", "request", "error"}
 
 func mustParsePages(funcs template.FuncMap) *pages {
 	p := &pages{byName: map[string]*template.Template{}}

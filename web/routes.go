@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	app.Get("/search", s.searchPage)
 	app.Get("/t/:tenant", s.tenantPage)
 	app.Get("/d/:tenant/:id", s.documentPage)
+	app.Get("/request", s.requestPage)
 
 	// Downloads (download.go).
 	app.Get("/d/:tenant/:id/files/:n", s.download)
