@@ -2,10 +2,11 @@ package federation_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/plaza-portal/plaza/tenants/corpustest"
 
 	"github.com/plaza-portal/plaza/federation"
 	"github.com/plaza-portal/plaza/federation/bleveindex"
@@ -13,28 +14,6 @@ import (
 	"github.com/plaza-portal/plaza/storage/memstream"
 	"github.com/plaza-portal/plaza/tenants"
 )
-
-func corpusFile(tb testing.TB, rel string) []byte {
-	tb.Helper()
-	dir := os.Getenv("PLAZA_CORPUS")
-	if dir == "" {
-		wd, _ := os.Getwd()
-		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "shared", "corpus", "manifest.csv")); err == nil {
-				dir = filepath.Join(d, "shared", "corpus")
-				break
-			}
-		}
-	}
-	if dir == "" {
-		tb.Fatal("document corpus not found: set PLAZA_CORPUS")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, rel))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
 
 type stack struct {
 	store   *disk.Store
@@ -84,7 +63,7 @@ func TestStreamToIndex(t *testing.T) {
 	go ix.Run(ctx, stream)
 	pub := tenants.NewPublisher(s.archive, stream)
 
-	press := corpusFile(t, "docs/hwpx/moef_press_2025q1_overseas_direct_investment.hwpx")
+	press := corpustest.File(t, "docs/hwpx/moef_press_2025q1_overseas_direct_investment.hwpx")
 	p, err := pub.Publish(ctx, tenants.Submission{Tenant: "seoul", Type: tenants.TypePressRelease, Title: "'25년 1분기 해외직접투자 동향",
 		Files: []tenants.Upload{{Name: "보도자료.hwpx", Data: press}}})
 	if err != nil {
@@ -123,11 +102,11 @@ func TestReconcile(t *testing.T) {
 	ctx := context.Background()
 	lost := &dropAll{}
 	pub := tenants.NewPublisher(s.archive, lost) // announcements are lost
-	a, err := pub.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp", Data: corpusFile(t, "docs/hwp/nts_ruling_2008-12-26_beopgyu-yangdo-2008-0091.hwp")}}})
+	a, err := pub.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp", Data: corpustest.File(t, "docs/hwp/nts_ruling_2008-12-26_beopgyu-yangdo-2008-0091.hwp")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := pub.Publish(ctx, tenants.Submission{Tenant: "mapo-gu", Files: []tenants.Upload{{Name: "b.hwp", Data: corpusFile(t, "docs/hwp/tax_tribunal_decision_2009-10-27_josim-2009-jeon-9999.hwp")}}})
+	b, err := pub.Publish(ctx, tenants.Submission{Tenant: "mapo-gu", Files: []tenants.Upload{{Name: "b.hwp", Data: corpustest.File(t, "docs/hwp/tax_tribunal_decision_2009-10-27_josim-2009-jeon-9999.hwp")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +129,7 @@ func TestReconcile(t *testing.T) {
 		t.Fatalf("search = %+v", res.Hits)
 	}
 	// An update whose announcement is lost is picked up by revision.
-	if _, err := pub.Publish(ctx, tenants.Submission{Tenant: "mapo-gu", Title: "실질 귀속 판단 (수정)", Files: []tenants.Upload{{Name: "b.hwp", Data: corpusFile(t, "docs/hwp/tax_tribunal_decision_2009-10-27_josim-2009-jeon-9999.hwp")}}}); err != nil {
+	if _, err := pub.Publish(ctx, tenants.Submission{Tenant: "mapo-gu", Title: "실질 귀속 판단 (수정)", Files: []tenants.Upload{{Name: "b.hwp", Data: corpustest.File(t, "docs/hwp/tax_tribunal_decision_2009-10-27_josim-2009-jeon-9999.hwp")}}}); err != nil {
 		t.Fatal(err)
 	}
 	st, err = federation.Reconcile(ctx, s.archive, s.index, slugs)

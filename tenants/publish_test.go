@@ -2,37 +2,15 @@ package tenants_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/plaza-portal/plaza/tenants/corpustest"
+
 	"github.com/plaza-portal/plaza/storage/disk"
 	"github.com/plaza-portal/plaza/tenants"
 )
-
-func corpusFile(tb testing.TB, rel string) []byte {
-	tb.Helper()
-	dir := os.Getenv("PLAZA_CORPUS")
-	if dir == "" {
-		wd, _ := os.Getwd()
-		for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "shared", "corpus", "manifest.csv")); err == nil {
-				dir = filepath.Join(d, "shared", "corpus")
-				break
-			}
-		}
-	}
-	if dir == "" {
-		tb.Fatal("document corpus not found: set PLAZA_CORPUS")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, rel))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
 
 // announcements records what the publisher announces.
 type announcements struct {
@@ -72,7 +50,7 @@ func newFixture(t *testing.T) *fixture {
 
 func TestPublish(t *testing.T) {
 	ctx := context.Background()
-	ruling := corpusFile(t, "docs/hwp/nts_ruling_2008-12-26_beopgyu-yangdo-2008-0091.hwp")
+	ruling := corpustest.File(t, "docs/hwp/nts_ruling_2008-12-26_beopgyu-yangdo-2008-0091.hwp")
 
 	t.Run("MetadataFromHeaderBlock", func(t *testing.T) {
 		f := newFixture(t)
@@ -141,7 +119,7 @@ func TestPublish(t *testing.T) {
 	})
 	t.Run("RefusedFileWritesNothing", func(t *testing.T) {
 		f := newFixture(t)
-		html := corpusFile(t, "edge/html_error_page_named_hwp.hwp")
+		html := corpustest.File(t, "edge/html_error_page_named_hwp.hwp")
 		_, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "good.hwp", Data: ruling}, {Name: "page.hwp", Data: html}}})
 		if !tenants.Is(err, tenants.Invalid) || !strings.Contains(tenants.PublicMessage(err), "page.hwp") {
 			t.Fatalf("err = %v", err)
@@ -217,7 +195,7 @@ func TestPublish(t *testing.T) {
 }
 
 func TestTenantsCSV(t *testing.T) {
-	ts, err := tenants.ReadTenantsCSV(strings.NewReader(string(corpusFile(t, "tenants.csv"))))
+	ts, err := tenants.ReadTenantsCSV(strings.NewReader(string(corpustest.File(t, "tenants.csv"))))
 	if err != nil || len(ts) != 10 || ts[0].Slug != "moef" || ts[0].NameKo != "기획재정부" || ts[0].Kind != tenants.KindMinistry {
 		t.Fatalf("tenants = %+v, %v", ts, err)
 	}

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/plaza-portal/plaza/tenants/corpustest"
+
 	"github.com/plaza-portal/plaza/federation"
 	"github.com/plaza-portal/plaza/federation/bleveindex"
 	"github.com/plaza-portal/plaza/storage/disk"
@@ -82,30 +84,6 @@ func (f *fixture) bytesOf(t *testing.T, name string) []byte {
 	return b
 }
 
-// corpusDir finds the shared corpus: $PLAZA_CORPUS, or a shared/corpus
-// folder beside the working directory or one of its parents.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("PLAZA_CORPUS"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if _, err := os.Stat(filepath.Join(c, "manifest.csv")); err == nil {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("corpus not found: set PLAZA_CORPUS or put it at ../shared/corpus relative to the project root")
-		}
-		dir = parent
-	}
-}
-
 // manifest reads corpus/manifest.csv into rows by file.
 func manifest(t testing.TB, corpus string) map[string]map[string]string {
 	t.Helper()
@@ -134,7 +112,7 @@ func manifest(t testing.TB, corpus string) map[string]map[string]string {
 func newTestServer(t testing.TB) (*Server, *fixture) {
 	t.Helper()
 	ctx := context.Background()
-	corpus := corpusDir(t)
+	corpus := corpustest.Dir(t)
 	dir := t.TempDir()
 
 	store, err := disk.Open(filepath.Join(dir, "buckets"))

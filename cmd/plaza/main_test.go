@@ -16,23 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	if dir := os.Getenv("PLAZA_CORPUS"); dir != "" {
-		return dir
-	}
-	wd, _ := os.Getwd()
-	for dir := wd; filepath.Dir(dir) != dir; dir = filepath.Dir(dir) {
-		c := filepath.Join(dir, "shared", "corpus")
-		if _, err := os.Stat(filepath.Join(c, "manifest.csv")); err == nil {
-			return c
-		}
-	}
-	tb.Fatalf("document corpus not found: set PLAZA_CORPUS (searched upwards from %s)", wd)
-	return ""
-}
+	"github.com/plaza-portal/plaza/tenants/corpustest"
+)
 
 // buildPlaza builds the real binary once per test run.
 func buildPlaza(t *testing.T) string {
@@ -60,7 +46,7 @@ func plaza(t *testing.T, bin string, args ...string) (string, error) {
 func TestEndToEnd(t *testing.T) {
 	bin := buildPlaza(t)
 	data := t.TempDir()
-	corpus := corpusDir(t)
+	corpus := corpustest.Dir(t)
 
 	out, err := plaza(t, bin, "import", "--data", data, corpus)
 	if err != nil {

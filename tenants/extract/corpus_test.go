@@ -1,46 +1,11 @@
 package extract
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/plaza-portal/plaza/tenants/corpustest"
 )
 
-// corpusDir returns the shared corpus of real documents: $PLAZA_CORPUS, or
-// shared/corpus found by walking up from the working directory (it sits
-// beside the repository). Tests need real input, so a missing corpus fails
-// the test rather than skipping it.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	if dir := os.Getenv("PLAZA_CORPUS"); dir != "" {
-		if _, err := os.Stat(filepath.Join(dir, "manifest.csv")); err != nil {
-			tb.Fatalf("PLAZA_CORPUS=%s is not the document corpus: %v", dir, err)
-		}
-		return dir
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		c := filepath.Join(dir, "shared", "corpus")
-		if _, err := os.Stat(filepath.Join(c, "manifest.csv")); err == nil {
-			return c
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	tb.Fatalf("document corpus not found: set PLAZA_CORPUS or put shared/corpus beside the repository (searched upwards from %s)", wd)
-	return ""
-}
+func corpusDir(tb testing.TB) string { tb.Helper(); return corpustest.Dir(tb) }
 
-// corpusFile reads one corpus file by its path relative to the corpus.
-func corpusFile(tb testing.TB, rel string) []byte {
-	tb.Helper()
-	data, err := os.ReadFile(filepath.Join(corpusDir(tb), rel))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return data
-}
+func corpusFile(tb testing.TB, rel string) []byte { tb.Helper(); return corpustest.File(tb, rel) }

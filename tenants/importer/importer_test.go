@@ -7,29 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plaza-portal/plaza/tenants/corpustest"
+
 	"github.com/plaza-portal/plaza/storage/disk"
 	"github.com/plaza-portal/plaza/storage/memstream"
 	"github.com/plaza-portal/plaza/tenants"
 	"github.com/plaza-portal/plaza/tenants/importer"
 )
-
-// corpusDir finds the shared corpus of real documents: $PLAZA_CORPUS or
-// shared/corpus beside the repository. A missing corpus fails the test.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	if dir := os.Getenv("PLAZA_CORPUS"); dir != "" {
-		return dir
-	}
-	wd, _ := os.Getwd()
-	for dir := wd; filepath.Dir(dir) != dir; dir = filepath.Dir(dir) {
-		c := filepath.Join(dir, "shared", "corpus")
-		if _, err := os.Stat(filepath.Join(c, "manifest.csv")); err == nil {
-			return c
-		}
-	}
-	tb.Fatalf("document corpus not found: set PLAZA_CORPUS (searched upwards from %s)", wd)
-	return ""
-}
 
 type stack struct {
 	registry *tenants.Registry
@@ -69,7 +53,7 @@ func (s *stack) documents(t *testing.T, tenant string) []*tenants.Document {
 func TestImportManifest(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	rep, err := s.importer.Import(ctx, corpusDir(t), importer.Options{})
+	rep, err := s.importer.Import(ctx, corpustest.Dir(t), importer.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +103,7 @@ func TestImportManifest(t *testing.T) {
 		}
 	})
 	t.Run("ReimportChangesNothing", func(t *testing.T) {
-		again, err := s.importer.Import(ctx, corpusDir(t), importer.Options{})
+		again, err := s.importer.Import(ctx, corpustest.Dir(t), importer.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +133,7 @@ func TestImportManifest(t *testing.T) {
 func TestImportBulkRulings(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	dir := filepath.Join(corpusDir(t), "bulk", "nts")
+	dir := filepath.Join(corpustest.Dir(t), "bulk", "nts")
 	if err := s.registry.Register(ctx, tenants.Tenant{Slug: "nts", NameKo: "국세청", NameEn: "National Tax Service", Kind: tenants.KindAgency}); err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +201,7 @@ func TestImportBadInput(t *testing.T) {
 	t.Run("RefusalsDoNotStopTheRest", func(t *testing.T) {
 		s := newStack(t)
 		dir := t.TempDir()
-		good, err := os.ReadFile(filepath.Join(corpusDir(t), "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"))
+		good, err := os.ReadFile(filepath.Join(corpustest.Dir(t), "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"))
 		if err != nil {
 			t.Fatal(err)
 		}
