@@ -195,7 +195,7 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 		return nil, E(op, err)
 	}
 	for _, f := range files {
-		if _, err := p.archive.put(ctx, bucket, checksumKey(f.SHA256), "text/plain", []byte(id), PutOptions{}); err != nil {
+		if _, err := p.archive.put(ctx, bucket, checksumKey(f.SHA256), "", []byte(id), PutOptions{}); err != nil {
 			return nil, E(op, err)
 		}
 	}

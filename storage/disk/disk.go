@@ -7,9 +7,6 @@ package disk
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/plaza-portal/plaza/tenants"
 )
@@ -48,13 +46,39 @@ func Open(root string) (*Store, error) {
 
 var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
-// Sidecar files keep an object's content type and ETag beside it.
-const metaSuffix = ".plaza-meta"
+// An object's content type is derived from its key's extension; only a type
+// that differs from that is kept, in a sidecar file beside the object.
+const metaSuffix = ".plaza-type"
 
-type sidecar struct {
-	Size        int64  `json:"size"`
-	ETag        string `json:"etag"`
-	ContentType string `json:"contentType"`
+// Types of the extensions Plaza stores that Go's mime table may not know.
+var extTypes = map[string]string{
+	".hwp":  "application/x-hwp",
+	".hwpx": "application/hwp+zip",
+	".pdf":  "application/pdf",
+	".json": "application/json",
+	".txt":  "text/plain; charset=utf-8",
+}
+
+func typeOfKey(key string) string {
+	ext := strings.ToLower(filepath.Ext(key))
+	if t, ok := extTypes[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// etagOf names one version of an object's file: a write replaces the file
+// (a new inode, size and modification time), so any write changes it, and
+// it costs one stat instead of hashing the bytes. Web servers make their
+// ETags the same way.
+func etagOf(fi fs.FileInfo) string {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return fmt.Sprintf("%x-%x-%x", st.Ino, fi.Size(), fi.ModTime().UnixNano())
+	}
+	return fmt.Sprintf("%x-%x", fi.Size(), fi.ModTime().UnixNano())
 }
 
 func (s *Store) bucketDir(bucket string) (string, error) {
@@ -133,8 +157,7 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size i
 		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
 	}
 	defer os.Remove(tmp.Name())
-	h := md5.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), r)
+	n, err := io.Copy(tmp, r)
 	if err == nil && size >= 0 && n != size {
 		err = fmt.Errorf("wrote %d bytes, expected %d", n, size)
 	}
@@ -146,13 +169,6 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size i
 	}
 	if err != nil {
 		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
-	}
-	sc := sidecar{Size: n, ETag: hex.EncodeToString(h.Sum(nil)), ContentType: opt.ContentType}
-	if sc.ContentType == "" {
-		sc.ContentType = mime.TypeByExtension(filepath.Ext(key))
-	}
-	if sc.ContentType == "" {
-		sc.ContentType = "application/octet-stream"
 	}
 
 	unlock := s.lock(bucket, key)
@@ -170,10 +186,14 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size i
 			return tenants.ObjectInfo{}, tenants.Errorf(op, tenants.Conflict, "object %s changed", key)
 		}
 	}
-	// The sidecar goes first: a crash between the two renames leaves a stale
-	// sidecar at worst, which Stat detects by its size and ignores.
-	scb, _ := json.Marshal(sc)
-	if err := writeFileAtomic(p+metaSuffix, scb); err != nil {
+	// The type goes first: a crash between the two leaves at worst the new
+	// type on the old bytes, never a lost object.
+	if opt.ContentType != "" && opt.ContentType != typeOfKey(key) {
+		err = writeFileAtomic(p+metaSuffix, []byte(opt.ContentType))
+	} else if err = os.Remove(p + metaSuffix); errors.Is(err, fs.ErrNotExist) {
+		err = nil
+	}
+	if err != nil {
 		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
@@ -198,17 +218,11 @@ func writeFileAtomic(p string, b []byte) error {
 	return os.Rename(tmp.Name(), p)
 }
 
-// Stat reads the object's file and sidecar under the key's lock, as writers
-// rename both under it: a reader never pairs new content with an old ETag.
 func (s *Store) Stat(ctx context.Context, bucket, key string) (tenants.ObjectInfo, error) {
-	if _, err := s.objectPath(bucket, key); err != nil {
-		return tenants.ObjectInfo{}, err
-	}
-	unlock := s.lock(bucket, key)
-	defer unlock()
 	return s.statLocked(bucket, key)
 }
 
+// statLocked describes an object; writers call it under the key's lock.
 func (s *Store) statLocked(bucket, key string) (tenants.ObjectInfo, error) {
 	p, err := s.objectPath(bucket, key)
 	if err != nil {
@@ -221,34 +235,15 @@ func (s *Store) statLocked(bucket, key string) (tenants.ObjectInfo, error) {
 	if err != nil {
 		return tenants.ObjectInfo{}, tenants.E("disk.stat", tenants.Unavailable, err)
 	}
-	info := tenants.ObjectInfo{Key: key, Size: fi.Size(), Modified: fi.ModTime()}
-	var sc sidecar
-	if b, err := os.ReadFile(p + metaSuffix); err == nil && json.Unmarshal(b, &sc) == nil && sc.Size == fi.Size() {
-		info.ETag, info.ContentType = sc.ETag, sc.ContentType
-	}
-	if info.ETag == "" { // written by hand, or the sidecar was lost
-		info.ETag, err = md5File(p)
-		if err != nil {
-			return tenants.ObjectInfo{}, tenants.E("disk.stat", tenants.Unavailable, err)
-		}
-	}
-	if info.ContentType == "" {
-		info.ContentType = "application/octet-stream"
-	}
-	return info, nil
+	return s.info(p, key, fi), nil
 }
 
-func md5File(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
+func (s *Store) info(p, key string, fi fs.FileInfo) tenants.ObjectInfo {
+	info := tenants.ObjectInfo{Key: key, Size: fi.Size(), Modified: fi.ModTime(), ETag: etagOf(fi), ContentType: typeOfKey(key)}
+	if b, err := os.ReadFile(p + metaSuffix); err == nil && len(b) > 0 && len(b) < 256 {
+		info.ContentType = string(b)
 	}
-	defer f.Close()
-	h := md5.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return info
 }
 
 type object struct {
@@ -258,16 +253,11 @@ type object struct {
 
 func (o *object) Info() tenants.ObjectInfo { return o.info }
 
+// Open opens the object's file and describes that very file (by the open
+// handle), so the ETag is that of the bytes read even if a writer replaces
+// the object next.
 func (s *Store) Open(ctx context.Context, bucket, key string) (tenants.Object, error) {
 	p, err := s.objectPath(bucket, key)
-	if err != nil {
-		return nil, err
-	}
-	// Open the file and describe it under the lock, so the ETag is that of
-	// the bytes this handle reads even if a writer replaces the object next.
-	unlock := s.lock(bucket, key)
-	defer unlock()
-	info, err := s.statLocked(bucket, key)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +268,16 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (tenants.Object, e
 	if err != nil {
 		return nil, tenants.E("disk.open", tenants.Unavailable, err)
 	}
-	return &object{File: f, info: info}, nil
+	fi, err := f.Stat()
+	if err == nil && fi.IsDir() {
+		f.Close()
+		return nil, tenants.Errorf("disk.open", tenants.NotFound, "no object %s/%s", bucket, key)
+	}
+	if err != nil {
+		f.Close()
+		return nil, tenants.E("disk.open", tenants.Unavailable, err)
+	}
+	return &object{File: f, info: s.info(p, key, fi)}, nil
 }
 
 func (s *Store) List(ctx context.Context, bucket, prefix string, fn func(tenants.ObjectInfo) error) error {
