@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -60,12 +62,28 @@ func pdfPool() (pdfium.Pool, error) {
 			Stdout:   io.Discard,
 			Stderr:   io.Discard,
 			// The bundled module needs exception handling (setjmp/longjmp).
-			RuntimeConfig: wazero.NewRuntimeConfig().
+			RuntimeConfig: compilationCache(wazero.NewRuntimeConfig().
 				WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-				WithMemoryLimitPages(pdfMemoryPages),
+				WithMemoryLimitPages(pdfMemoryPages)),
 		})
 	})
 	return pdfEngine.pool, pdfEngine.err
+}
+
+// compilationCache keeps the compiled PDFium module in the user's cache
+// folder (like Go's build cache), so only the first process on a machine
+// pays the seconds of compilation. Without a usable cache folder every
+// process compiles again; nothing fails.
+func compilationCache(rc wazero.RuntimeConfig) wazero.RuntimeConfig {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return rc
+	}
+	cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "plaza", "wazero"))
+	if err != nil {
+		return rc
+	}
+	return rc.WithCompilationCache(cache)
 }
 
 // readPDF extracts the text of every page, pages in order, lines separated by
