@@ -15,8 +15,9 @@ type Catalog interface {
 	Document(ctx context.Context, tenant, id string) (*tenants.Document, string, error)
 	// Text returns a disclosed document's extracted text.
 	Text(ctx context.Context, d *tenants.Document) (string, error)
-	// EachDocument calls fn for every record of a tenant.
-	EachDocument(ctx context.Context, tenant string, fn func(*tenants.Document) error) error
+	// EachDocument calls fn for every record of a tenant; a record that
+	// cannot be read comes with its error instead (fs.WalkDir style).
+	EachDocument(ctx context.Context, tenant string, fn func(id string, d *tenants.Document, err error) error) error
 }
 
 // Feed delivers announced changes in batches, at least once.

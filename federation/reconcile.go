@@ -12,6 +12,9 @@ type ReconcileStats struct {
 	Records int // records found in the buckets
 	Indexed int // entries added or refreshed
 	Removed int // entries whose record is gone
+	// Unreadable lists the records that could not be read ("tenant/id:
+	// error"): they are skipped, and an entry they had stays in the index.
+	Unreadable []string
 }
 
 // Reconcile makes the index agree with the buckets of the given tenants:
@@ -41,9 +44,17 @@ func Reconcile(ctx context.Context, cat Catalog, idx Index, tenantSlugs []string
 	present := map[string]bool{}
 	for _, slug := range tenantSlugs {
 		present[slug] = true
-		err := cat.EachDocument(ctx, slug, func(d *tenants.Document) error {
+		err := cat.EachDocument(ctx, slug, func(id string, d *tenants.Document, err error) error {
+			key := slug + "/" + id
+			if err != nil {
+				if tenants.Is(err, tenants.Unavailable) || ctx.Err() != nil {
+					return err // the store is failing, not one record
+				}
+				st.Unreadable = append(st.Unreadable, key+": "+err.Error())
+				delete(indexed, key) // keep what the index has; do not remove it
+				return nil
+			}
 			st.Records++
-			key := d.Tenant + "/" + d.ID
 			rev, ok := indexed[key]
 			delete(indexed, key)
 			if ok && rev >= d.Revision {
@@ -59,9 +70,6 @@ func Reconcile(ctx context.Context, cat Catalog, idx Index, tenantSlugs []string
 			}
 			return nil
 		})
-		if tenants.Is(err, tenants.NotFound) {
-			continue // a tenant without a bucket has nothing to index
-		}
 		if err != nil {
 			return st, err
 		}

@@ -161,24 +161,30 @@ func (a *Archive) OpenFile(ctx context.Context, d *Document, n int) (Object, Fil
 	return obj, f, nil
 }
 
-// EachDocument calls fn for every document record of a tenant, in id order.
-func (a *Archive) EachDocument(ctx context.Context, tenant string, fn func(*Document) error) error {
-	const op = "archive.each"
+// EachDocument calls fn for every document record of a tenant, in id order
+// (none for a tenant without a bucket).
+// A record that cannot be read is passed as its id with the error (d nil), as
+// fs.WalkDir does, so one damaged record need not stop a walk: fn decides.
+// An error fn returns stops the walk and is returned.
+func (a *Archive) EachDocument(ctx context.Context, tenant string, fn func(id string, d *Document, err error) error) error {
 	b, err := a.bucket(tenant)
 	if err != nil {
 		return err
 	}
-	return a.blobs.List(ctx, b, "documents/", func(o ObjectInfo) error {
+	var walkErr error // an error of fn, told apart from one of the store
+	err = a.blobs.List(ctx, b, "documents/", func(o ObjectInfo) error {
 		if path.Base(o.Key) != "meta.json" || strings.Count(o.Key, "/") != 2 {
 			return nil
 		}
 		id := strings.Split(o.Key, "/")[1]
 		d, _, err := a.Document(ctx, tenant, id)
-		if err != nil {
-			return E(op, err)
-		}
-		return fn(d)
+		walkErr = fn(id, d, err)
+		return walkErr
 	})
+	if walkErr == nil && Is(err, NotFound) {
+		return nil // a tenant that never published has no bucket yet
+	}
+	return err
 }
 
 // byChecksum finds the document that holds a file with the given SHA-256;

@@ -117,18 +117,31 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 		if err != nil {
 			return nil, E(op, err)
 		}
-		// The same files with no metadata that differs: nothing to read again.
-		if old != nil && s.sameAs(old, sums) {
-			return &Publication{Outcome: Unchanged, Document: old}, nil
-		}
 	}
 
-	// Read every file before writing anything.
-	files := make([]File, len(s.Files))
-	texts := make([]string, len(s.Files))
+	// Only files the document does not hold yet are read and stored; the
+	// files it holds stay as they are, under their first names.
+	var fresh []int
+	for i, sum := range sums {
+		if old == nil || !old.hasFile(sum) {
+			fresh = append(fresh, i)
+		}
+	}
+	if old != nil && len(fresh) == 0 && s.agreesWith(old) {
+		return &Publication{Outcome: Unchanged, Document: old}, nil
+	}
+
+	// Read every new file before writing anything.
+	next := 0
+	if old != nil {
+		next = len(old.Files)
+	}
+	files := make([]File, 0, len(fresh))
+	texts := make([]string, 0, len(fresh))
 	var header extract.HeaderFields
 	var declaredTitle string
-	for i, u := range s.Files {
+	for k, i := range fresh {
+		u := s.Files[i]
 		res, err := extract.File(u.Name, u.Data)
 		if err != nil {
 			var r *extract.Refusal
@@ -137,57 +150,55 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 			}
 			return nil, E(op, err)
 		}
-		text := res.Text
-		if len(text) > MaxIndexText {
-			text = truncateUTF8(text, MaxIndexText)
-		}
-		files[i] = File{N: i, Name: cleanFileName(u.Name), Size: int64(len(u.Data)), MediaType: res.Format.MediaType(),
-			Format: string(res.Format), SHA256: sums[i], TextChars: utf8.RuneCountInString(res.Text)}
-		texts[i] = text
-		if i == 0 {
+		text := truncateUTF8(res.Text, MaxIndexText)
+		files = append(files, File{N: next + k, Name: cleanFileName(u.Name), Size: int64(len(u.Data)), MediaType: res.Format.MediaType(),
+			Format: string(res.Format), SHA256: sums[i], TextChars: utf8.RuneCountInString(res.Text)})
+		texts = append(texts, text)
+		if k == 0 {
 			header = extract.Header(res.Text)
 			declaredTitle = res.Title
 		}
 	}
 
-	d := &Document{
-		Tenant: t.Slug, Type: s.Type, Title: s.Title, Summary: s.Summary, Department: s.Department,
-		Author: s.Author, Number: s.Number, Produced: s.Produced, Disclosure: s.Disclosure,
-		Grounds: s.Grounds, Files: files,
-	}
-	fillFromHeader(d, header, declaredTitle, s.Files[0].Name)
-	if d.Disclosure == "" {
-		d.Disclosure = DisclosureFull
-	}
-	if d.Type == "" {
-		d.Type = TypeOther
-	}
-
+	var d *Document
 	outcome := Published
 	if old != nil {
-		d.ID, d.Disclosed, d.Revision, d.Related, d.Updated = old.ID, old.Disclosed, old.Revision, old.Related, old.Updated
-		if sameRecord(old, d) {
-			return &Publication{Outcome: Unchanged, Document: old}, nil
-		}
+		// An update: what the submission states replaces what the record
+		// says; what it leaves empty stays.
 		outcome = Updated
+		cp := *old
+		d = &cp
+		d.Files = append(slices.Clone(old.Files), files...)
+		s.applyTo(d)
 	} else {
-		id = sums[0][:16]
+		d = &Document{
+			Tenant: t.Slug, ID: sums[0][:16], Type: s.Type, Title: s.Title, Summary: s.Summary, Department: s.Department,
+			Author: s.Author, Number: s.Number, Produced: s.Produced, Disclosure: s.Disclosure,
+			Grounds: s.Grounds, Files: files,
+		}
+		fillFromHeader(d, header, declaredTitle, s.Files[0].Name)
+		if d.Disclosure == "" {
+			d.Disclosure = DisclosureFull
+		}
+		if d.Type == "" {
+			d.Type = TypeOther
+		}
 	}
 	now := p.now().UTC().Truncate(time.Second)
-	d.ID = id
 	if d.Disclosed.IsZero() {
 		d.Disclosed = now
 	}
 	d.Revision++
 	d.Updated = now
+	id = d.ID
 
 	// Originals and text first, the record last: the record is the commit
 	// point, so a crash before it leaves only unreferenced objects.
-	for i, f := range files {
-		if _, err := p.archive.put(ctx, bucket, fileKey(id, f), f.MediaType, s.Files[i].Data, PutOptions{}); err != nil {
+	for k, f := range files {
+		if _, err := p.archive.put(ctx, bucket, fileKey(id, f), f.MediaType, s.Files[fresh[k]].Data, PutOptions{}); err != nil {
 			return nil, E(op, err)
 		}
-		if _, err := p.archive.put(ctx, bucket, textKey(id, f.N), "text/plain; charset=utf-8", []byte(texts[i]), PutOptions{}); err != nil {
+		if _, err := p.archive.put(ctx, bucket, textKey(id, f.N), "text/plain; charset=utf-8", []byte(texts[k]), PutOptions{}); err != nil {
 			return nil, E(op, err)
 		}
 	}
@@ -251,22 +262,46 @@ func (s *Submission) validate() error {
 	return nil
 }
 
-// sameAs reports whether the submission offers exactly the files of old (by
-// checksum and name) and no metadata that differs from old's.
-func (s *Submission) sameAs(old *Document, sums []string) bool {
-	if len(old.Files) != len(s.Files) {
-		return false
-	}
-	for i, f := range old.Files {
-		if f.SHA256 != sums[i] || f.Name != cleanFileName(s.Files[i].Name) {
-			return false
+// hasFile reports whether the document holds a file with this checksum.
+func (d *Document) hasFile(sha string) bool {
+	return slices.ContainsFunc(d.Files, func(f File) bool { return f.SHA256 == sha })
+}
+
+// agreesWith reports whether every field the submission states already has
+// that value in old (empty fields state nothing).
+func (s *Submission) agreesWith(old *Document) bool {
+	d := *old
+	s.applyTo(&d)
+	return d.Type == old.Type && d.Title == old.Title && d.Summary == old.Summary && d.Department == old.Department &&
+		d.Author == old.Author && d.Number == old.Number && d.Produced == old.Produced &&
+		d.Disclosure == old.Disclosure && slices.Equal(d.Grounds, old.Grounds)
+}
+
+// applyTo sets on d every field the submission states.
+func (s *Submission) applyTo(d *Document) {
+	set := func(dst *string, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			*dst = v
 		}
 	}
-	differs := func(given, have string) bool { return given != "" && given != have }
-	return !differs(string(s.Type), string(old.Type)) && !differs(s.Title, old.Title) && !differs(s.Summary, old.Summary) &&
-		!differs(s.Department, old.Department) && !differs(s.Author, old.Author) && !differs(s.Number, old.Number) &&
-		!differs(string(s.Disclosure), string(old.Disclosure)) && (s.Produced.IsZero() || s.Produced == old.Produced) &&
-		(len(s.Grounds) == 0 || slices.Equal(s.Grounds, old.Grounds))
+	set(&d.Title, strings.Join(strings.Fields(s.Title), " "))
+	set(&d.Summary, s.Summary)
+	set(&d.Department, s.Department)
+	set(&d.Author, s.Author)
+	set(&d.Number, s.Number)
+	if s.Type != "" {
+		d.Type = s.Type
+	}
+	if !s.Produced.IsZero() {
+		d.Produced = s.Produced
+	}
+	if s.Disclosure != "" {
+		d.Disclosure = s.Disclosure
+		d.Grounds = s.Grounds
+		if s.Disclosure == DisclosureFull {
+			d.Grounds = nil
+		}
+	}
 }
 
 // fillFromHeader fills metadata the submitter left empty from what the first

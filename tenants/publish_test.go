@@ -104,7 +104,7 @@ func TestPublish(t *testing.T) {
 			t.Fatal("an update changed the disclosure date")
 		}
 		n := 0
-		f.archive.EachDocument(ctx, "seoul", func(*tenants.Document) error { n++; return nil })
+		f.archive.EachDocument(ctx, "seoul", func(_ string, _ *tenants.Document, err error) error { n++; return err })
 		if n != 1 {
 			t.Fatalf("%d documents", n)
 		}
@@ -115,6 +115,44 @@ func TestPublish(t *testing.T) {
 		}
 		if _, _, err := f.archive.Document(ctx, "jongno-gu", first.Document.ID); !tenants.Is(err, tenants.NotFound) {
 			t.Fatalf("document visible in a tenant that does not hold it: %v", err)
+		}
+	})
+	t.Run("RepublishingOneFileKeepsTheRest", func(t *testing.T) {
+		f := newFixture(t)
+		hwp := corpustest.File(t, "docs/hwp/moef_press_2024q1_overseas_direct_investment.hwp")
+		hwpx := corpustest.File(t, "docs/hwpx/moef_press_2024q1_overseas_direct_investment.hwpx")
+		produced, _ := tenants.ParseDate("2024-06-21")
+		first, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Type: tenants.TypePressRelease, Title: "'24년 1분기 해외직접투자 동향",
+			Produced: produced, Department: "대외경제국", Files: []tenants.Upload{{Name: "press.hwp", Data: hwp}, {Name: "press.hwpx", Data: hwpx}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// One of its files again, as a bulk import would offer it: nothing
+		// stated differs, so nothing changes.
+		again, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Type: tenants.TypePressRelease, Files: []tenants.Upload{{Name: "other-name.hwpx", Data: hwpx}}})
+		if err != nil || again.Outcome != tenants.Unchanged || again.Document.Revision != 1 {
+			t.Fatalf("again = %+v, %v", again, err)
+		}
+		// A corrected department: a new revision with both files and the title kept.
+		upd, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Department: "국제금융국", Files: []tenants.Upload{{Name: "press.hwpx", Data: hwpx}}})
+		if err != nil || upd.Outcome != tenants.Updated {
+			t.Fatalf("update = %+v, %v", upd, err)
+		}
+		d := upd.Document
+		if d.ID != first.Document.ID || d.Revision != 2 || len(d.Files) != 2 || d.Files[0].Name != "press.hwp" || d.Title != first.Document.Title ||
+			d.Department != "국제금융국" || d.Produced != produced || d.Type != tenants.TypePressRelease {
+			t.Fatalf("updated record = %+v", d)
+		}
+		// A new file with a known one is added to the document.
+		pdf := corpustest.File(t, "docs/pdf/nikl_2022_work_plan.pdf")
+		add, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "annex.pdf", Data: pdf}, {Name: "press.hwp", Data: hwp}}})
+		if err != nil || add.Outcome != tenants.Updated || len(add.Document.Files) != 3 || add.Document.Files[2].N != 2 || add.Document.Files[2].Format != "pdf" {
+			t.Fatalf("add = %+v, %v", add, err)
+		}
+		var keys []string
+		f.store.List(ctx, "plaza-seoul", "documents/", func(o tenants.ObjectInfo) error { keys = append(keys, o.Key); return nil })
+		if len(keys) != 7 { // meta.json + 3 originals + 3 texts
+			t.Fatalf("objects = %v", keys)
 		}
 	})
 	t.Run("RefusedFileWritesNothing", func(t *testing.T) {
@@ -187,7 +225,7 @@ func TestPublish(t *testing.T) {
 			}
 		}
 		n := 0
-		f.archive.EachDocument(ctx, "seoul", func(*tenants.Document) error { n++; return nil })
+		f.archive.EachDocument(ctx, "seoul", func(_ string, _ *tenants.Document, err error) error { n++; return err })
 		if n != 1 {
 			t.Fatalf("%d documents from 4 concurrent publications of one file", n)
 		}

@@ -37,9 +37,22 @@ type App struct {
 	indexerDone chan error
 }
 
+// indexDir is the index's folder in the data folder; reindex builds a new
+// one beside it and swaps it in only when the build is done.
+const indexDir = "index"
+
 // openApp opens the data folder and starts the indexer on the stream.
 func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	return openAppWithIndex(ctx, cfg, log, indexDir)
+}
+
+// openAppWithIndex is openApp with the index in another folder of the data
+// folder.
+func openAppWithIndex(ctx context.Context, cfg Config, log *slog.Logger, index string) (*App, error) {
 	a := &App{cfg: cfg, log: log}
+	if _, err := os.Stat(cfg.Data); errors.Is(err, os.ErrNotExist) {
+		log.Warn("새 데이터 폴더를 만듭니다 / creating a new, empty data folder", "data", cfg.Data)
+	}
 	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", cfg.Data, err)
 	}
@@ -61,7 +74,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.archive = tenants.NewArchive(a.store, a.registry)
-	if a.index, err = bleveindex.Open(filepath.Join(cfg.Data, "index")); err != nil {
+	if a.index, err = bleveindex.Open(filepath.Join(cfg.Data, index)); err != nil {
 		return nil, err
 	}
 	a.stream = memstream.New()
@@ -91,7 +104,10 @@ func (a *App) reconcile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("reconciled index with buckets", "records", st.Records, "indexed", st.Indexed, "removed", st.Removed)
+	for _, u := range st.Unreadable {
+		a.log.Warn("읽을 수 없는 문서 기록을 건너뜁니다 / skipping an unreadable document record", "record", u)
+	}
+	a.log.Info("reconciled index with buckets", "records", st.Records, "indexed", st.Indexed, "removed", st.Removed, "unreadable", len(st.Unreadable))
 	return nil
 }
 

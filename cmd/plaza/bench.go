@@ -36,7 +36,7 @@ var benchQueries = []string{
 func bench(ctx context.Context, cfg Config, stdout io.Writer, rounds int) error {
 	bulk := filepath.Join(cfg.Corpus, "bulk", "nts")
 	if _, err := os.Stat(bulk); err != nil {
-		return fmt.Errorf("bench: %s not found: set PLAZA_CORPUS", bulk)
+		return fmt.Errorf("bench: %s 이 없습니다 (--corpus 또는 PLAZA_CORPUS) / %s not found: set --corpus or PLAZA_CORPUS", bulk, bulk)
 	}
 	dir, err := os.MkdirTemp("", "plaza-bench-")
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/plaza-portal/plaza/federation"
 	"github.com/plaza-portal/plaza/tenants"
 	"github.com/plaza-portal/plaza/tenants/importer"
 	"github.com/plaza-portal/plaza/web"
@@ -64,30 +66,71 @@ func (a *App) serve(ctx context.Context, stdout io.Writer) error {
 	}
 }
 
-func importPaths(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer, paths []string, tenant, docType string) error {
+func importPaths(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer, paths []string, tenantsCSV string, opt importer.Options) error {
 	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	rep, err := a.importAll(ctx, stderr, paths, importer.Options{Tenant: tenant, Type: tenants.DocType(docType)})
+	var rep *importer.Report
+	if tenantsCSV != "" {
+		err = a.registerTenants(tenantsCSV, stdout)
+	}
+	if err == nil {
+		rep, err = a.importAll(ctx, stderr, paths, opt)
+	}
 	if cerr := a.Close(); err == nil {
 		err = cerr
 	}
 	if rep != nil {
 		printReport(stdout, rep)
 	}
+	if errors.Is(err, context.Canceled) {
+		return errors.New("중단되었습니다. 게시된 문서는 보존되며, 같은 명령을 다시 실행하면 이어서 게시합니다 / interrupted: what was published is kept; run the same command again to go on")
+	}
+	if err == nil && rep != nil && len(rep.Refused) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("%d건을 게시하지 못했습니다 (위의 사유 참고) / %d refused (reasons above)", len(rep.Refused), len(rep.Refused))}
+	}
+	return err
+}
+
+// registerTenants registers the tenants of a tenants.csv file.
+func (a *App) registerTenants(path string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("tenants.csv: %w", err)
+	}
+	defer f.Close()
+	n, notes, err := importer.RegisterTenants(context.Background(), a.registry, f)
+	for _, note := range notes {
+		fmt.Fprintln(stdout, "  "+note)
+	}
+	if err == nil {
+		fmt.Fprintf(stdout, "기관 %d곳 확인 / %d tenants registered or confirmed\n", n, n)
+	}
 	return err
 }
 
 // importAll imports each path in turn and waits until the index has every
-// published document.
+// published document. Progress goes to a terminal as one line rewritten in
+// place, elsewhere (a log file) as a line every few seconds.
 func (a *App) importAll(ctx context.Context, progress io.Writer, paths []string, opt importer.Options) (*importer.Report, error) {
 	total := &importer.Report{}
+	tty := isTerminal(progress)
+	var last time.Time
 	opt.Progress = func(p importer.Progress) {
+		if !tty && p.Done != p.Total && time.Since(last) < 5*time.Second {
+			return
+		}
+		last = time.Now()
 		secs := max(p.Elapsed.Seconds(), 0.001)
-		fmt.Fprintf(progress, "\r%d/%d 문서 / documents  %.1f MB  %.0f 문서/초 / docs/s ", p.Done, p.Total, float64(p.Bytes)/1e6, float64(p.Done)/secs)
-		if p.Done == p.Total {
-			fmt.Fprintln(progress)
+		line := fmt.Sprintf("%d/%d 문서 / documents  %.1f MB  %.0f 문서/초 / docs/s", p.Done, p.Total, float64(p.Bytes)/1e6, float64(p.Done)/secs)
+		switch {
+		case tty && p.Done != p.Total:
+			fmt.Fprint(progress, "\r"+line+" ")
+		case tty:
+			fmt.Fprintln(progress, "\r"+line+" ")
+		default:
+			fmt.Fprintln(progress, line)
 		}
 	}
 	for _, p := range paths {
@@ -103,40 +146,75 @@ func (a *App) importAll(ctx context.Context, progress io.Writer, paths []string,
 	return total, a.stream.Wait(ctx)
 }
 
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 func printReport(w io.Writer, r *importer.Report) {
 	secs := max(r.Elapsed.Seconds(), 0.001)
 	fmt.Fprintf(w, "게시 %d, 갱신 %d, 변경 없음 %d, 거부 %d / published %d, updated %d, unchanged %d, refused %d (%.1f MB, %.1fs)\n",
 		r.Published, r.Updated, r.Unchanged, len(r.Refused), r.Published, r.Updated, r.Unchanged, len(r.Refused), float64(r.Bytes)/1e6, secs)
+	for _, note := range r.Notes {
+		fmt.Fprintf(w, "  %s\n", note)
+	}
 	for _, ref := range r.Refused {
 		fmt.Fprintf(w, "  거부 / refused: %s\n    %s\n", strings.Join(ref.Files, ", "), ref.Reason)
 	}
 }
 
+// reindex builds a new index from the buckets alone beside the old one and
+// swaps it in when the build is done, so a failed rebuild leaves the old
+// index serving. Records that cannot be read are skipped and listed.
 func reindex(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
-	// The index is derived data: remove it and build it again from the buckets.
-	lock, err := lockFolder(cfg.Data)
-	if err != nil {
-		return err
-	}
-	err = os.RemoveAll(filepath.Join(cfg.Data, "index"))
-	lock.Close()
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	a, err := openApp(ctx, cfg, log)
+	build := indexDir + ".new"
+	if err := os.RemoveAll(filepath.Join(cfg.Data, build)); err != nil {
+		return err
+	}
+	a, err := openAppWithIndex(ctx, cfg, log, build)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.reconcile(ctx); err != nil {
-		return err
+	st, err := federation.Reconcile(ctx, a.archive, a.index, a.tenantSlugs())
+	if err == nil {
+		err = a.stream.Wait(ctx)
+	}
+	if err != nil {
+		a.index.Close()
+		os.RemoveAll(filepath.Join(cfg.Data, build))
+		return fmt.Errorf("색인을 다시 만들지 못했습니다. 기존 색인은 그대로입니다 / rebuild failed, the old index is kept: %w", err)
 	}
 	n, err := a.index.Count(ctx)
 	if err != nil {
 		return err
 	}
+	// Swap while the data folder is still locked.
+	if err := a.index.Close(); err != nil {
+		return err
+	}
+	live, old := filepath.Join(cfg.Data, indexDir), filepath.Join(cfg.Data, indexDir+".old")
+	os.RemoveAll(old)
+	if err := os.Rename(live, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(filepath.Join(cfg.Data, build), live); err != nil {
+		return err
+	}
+	os.RemoveAll(old)
 	fmt.Fprintf(stdout, "색인 완료: 문서 %d건, %.1fs / reindexed %d documents in %.1fs\n", n, time.Since(start).Seconds(), n, time.Since(start).Seconds())
+	if len(st.Unreadable) > 0 {
+		for _, u := range st.Unreadable {
+			fmt.Fprintf(stdout, "  읽을 수 없는 기록 / unreadable record: %s\n", u)
+		}
+		return fmt.Errorf("%d개 문서 기록을 읽을 수 없어 색인에서 뺐습니다 / %d unreadable records were left out of the index", len(st.Unreadable), len(st.Unreadable))
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -48,8 +49,10 @@ func TestEndToEnd(t *testing.T) {
 	data := t.TempDir()
 	corpus := corpustest.Dir(t)
 
+	// Two files of the corpus are unreadable by design: exit status 1.
 	out, err := plaza(t, bin, "import", "--data", data, corpus)
-	if err != nil {
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	if !strings.Contains(out, "published 19") || !strings.Contains(out, "refused 2") || !strings.Contains(out, "drm_markany_wrapped.hwp") {
@@ -176,6 +179,24 @@ func TestEndToEnd(t *testing.T) {
 	out, err = plaza(t, bin, "reindex", "--data", data)
 	if err != nil || !strings.Contains(out, "reindexed 19 documents") {
 		t.Fatalf("reindex: %v\n%s", err, out)
+	}
+
+	// A damaged record is skipped and named; the rest is indexed, and the
+	// portal still starts.
+	metas, _ := filepath.Glob(filepath.Join(data, "buckets", "plaza-moel", "documents", "*", "meta.json"))
+	if len(metas) != 1 {
+		t.Fatalf("moel records: %v", metas)
+	}
+	if err := os.WriteFile(metas[0], []byte(`{"broken`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = plaza(t, bin, "reindex", "--data", data)
+	if err == nil || !strings.Contains(out, "reindexed 18 documents") || !strings.Contains(out, "unreadable record: moel/") {
+		t.Fatalf("reindex with a damaged record: %v\n%s", err, out)
+	}
+	out, err = plaza(t, bin, "import", "--data", data, "--tenant", "moel", t.TempDir())
+	if err != nil || !strings.Contains(out, "published 0") {
+		t.Fatalf("import after damage: %v\n%s", err, out)
 	}
 }
 

@@ -3,13 +3,16 @@
 // tenant, title and date are one document with several files), or a bare
 // folder whose every file is a document of one tenant, with metadata read
 // from the documents. A tenants.csv beside them registers those tenants first.
-// A file that cannot be read is refused with its reason and the import goes
-// on.
+//
+// A manifest is checked whole before anything is published: a bad row stops
+// the import and every bad row is listed. A file that cannot be read is
+// refused with its reason and the import goes on. Files are opened through
+// an os.Root, so neither a path nor a symbolic link can reach outside the
+// folder.
 package importer
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -28,7 +31,7 @@ import (
 type Options struct {
 	// Tenant publishes a bare folder (no manifest) as this tenant's.
 	Tenant string
-	// Type is the document type of a bare folder's documents.
+	// Type is the document type of a bare folder's documents (default other).
 	Type tenants.DocType
 	// Workers publish in parallel (text extraction is CPU-bound); default 2.
 	Workers int
@@ -56,6 +59,7 @@ type Report struct {
 	Updated   int
 	Unchanged int
 	Refused   []Refusal
+	Notes     []string // things the importer chose not to do, and why
 	Bytes     int64
 	Elapsed   time.Duration
 }
@@ -67,6 +71,7 @@ func (r *Report) Add(o *Report) {
 	r.Updated += o.Updated
 	r.Unchanged += o.Unchanged
 	r.Refused = append(r.Refused, o.Refused...)
+	r.Notes = append(r.Notes, o.Notes...)
 	r.Bytes += o.Bytes
 	r.Elapsed += o.Elapsed
 }
@@ -83,49 +88,65 @@ func New(registry *tenants.Registry, publisher *tenants.Publisher) *Importer {
 	return &Importer{registry: registry, publisher: publisher}
 }
 
-// job is one document to publish: its files and the metadata known for it.
+// job is one document to publish: its files (paths relative to the folder)
+// and the metadata known for it.
 type job struct {
 	sub   tenants.Submission
-	paths []string
+	files []string
 }
 
-// Import publishes the folder at root. Errors that stop the whole import (an
-// unreadable manifest, an unknown tenant) are returned; a document that
-// cannot be published is listed in the report's Refused and the rest goes on.
-func (im *Importer) Import(ctx context.Context, root string, opt Options) (*Report, error) {
+// shown names the job's files for a report: folder/relative path.
+func (j job) shown(dir string) []string {
+	out := make([]string, len(j.files))
+	for i, f := range j.files {
+		out[i] = filepath.Join(dir, f)
+	}
+	return out
+}
+
+// Import publishes the folder dir. Errors that stop the whole import (a bad
+// manifest, an unknown tenant) are returned before anything is published; a
+// document that cannot be published is listed in the report's Refused and
+// the rest goes on.
+func (im *Importer) Import(ctx context.Context, dir string, opt Options) (*Report, error) {
 	const op = "import"
 	start := time.Now()
 	rep := &Report{}
-	fi, err := os.Stat(root)
-	if err != nil || !fi.IsDir() {
-		return nil, tenants.Errorf(op, tenants.Invalid, "%s: 폴더가 아니거나 읽을 수 없습니다 / not a readable folder", root)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, tenants.Errorf(op, tenants.Invalid, "%s: 폴더가 아니거나 읽을 수 없습니다 / not a readable folder", dir)
 	}
-	if n, err := im.registerTenants(ctx, filepath.Join(root, "tenants.csv")); err != nil {
+	defer root.Close()
+	if err := im.registerTenants(ctx, root, rep); err != nil {
 		return nil, err
-	} else {
-		rep.Tenants = n
 	}
 
 	var jobs []job
-	manifest := filepath.Join(root, "manifest.csv")
-	if _, err := os.Stat(manifest); err == nil && opt.Tenant == "" {
-		jobs, err = readManifest(root, manifest)
+	if _, err := root.Stat("manifest.csv"); err == nil && opt.Tenant == "" {
+		jobs, err = readManifest(root)
 		if err != nil {
 			return nil, err
 		}
 	} else {
 		if opt.Tenant == "" {
-			return nil, tenants.Errorf(op, tenants.Invalid, "%s 에 manifest.csv 가 없습니다: --tenant 로 기관을 지정하세요 / %s has no manifest.csv: name the tenant with --tenant", root, root)
+			return nil, tenants.Errorf(op, tenants.Invalid, "%s 에 manifest.csv 가 없습니다: --tenant 로 기관을 지정하세요 / %s has no manifest.csv: name the tenant with --tenant", dir, dir)
+		}
+		if _, err := im.registry.Get(opt.Tenant); err != nil {
+			return nil, tenants.Errorf(op, tenants.Invalid, "기관 %q 이 등록되어 있지 않습니다. tenants.csv 로 먼저 등록하세요 (plaza import --tenants FILE) / tenant %q is not registered: register it with a tenants.csv first", opt.Tenant, opt.Tenant)
 		}
 		jobs, err = readBareFolder(root, opt)
 		if err != nil {
 			return nil, err
 		}
 	}
+	var unknown []string
 	for _, j := range jobs {
-		if _, err := im.registry.Get(j.sub.Tenant); err != nil {
-			return nil, tenants.Errorf(op, tenants.Invalid, "%s: 기관 %q 이 등록되어 있지 않습니다 / tenant %q is not registered", j.paths[0], j.sub.Tenant, j.sub.Tenant)
+		if _, err := im.registry.Get(j.sub.Tenant); err != nil && !contains(unknown, j.sub.Tenant) {
+			unknown = append(unknown, j.sub.Tenant)
 		}
+	}
+	if len(unknown) > 0 {
+		return nil, tenants.Errorf(op, tenants.Invalid, "등록되지 않은 기관: %s. tenants.csv 로 먼저 등록하세요 / unknown tenants: %s; register them with a tenants.csv first", strings.Join(unknown, ", "), strings.Join(unknown, ", "))
 	}
 
 	workers := max(opt.Workers, 1)
@@ -147,7 +168,7 @@ func (im *Importer) Import(ctx context.Context, root string, opt Options) (*Repo
 		rep.Bytes += size
 		switch {
 		case err != nil && (tenants.Is(err, tenants.Invalid) || tenants.Is(err, tenants.Forbidden)):
-			rep.Refused = append(rep.Refused, Refusal{Files: j.paths, Reason: tenants.PublicMessage(err)})
+			rep.Refused = append(rep.Refused, Refusal{Files: j.shown(dir), Reason: tenants.PublicMessage(err)})
 		case err != nil:
 			if fatal == nil {
 				fatal = err
@@ -169,7 +190,7 @@ func (im *Importer) Import(ctx context.Context, root string, opt Options) (*Repo
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				size, err := j.load()
+				size, err := j.load(root)
 				var pub *tenants.Publication
 				if err == nil {
 					pub, err = im.publisher.Publish(ctx, j.sub)
@@ -202,150 +223,130 @@ feed:
 	return rep, ctx.Err()
 }
 
-// load reads the job's files; a file that cannot be read refuses the job.
-func (j *job) load() (int64, error) {
-	var total int64
-	for _, p := range j.paths {
-		fi, err := os.Stat(p)
-		if err == nil && fi.Size() > tenants.MaxFileSize {
-			return total, tenants.Errorf("import", tenants.Invalid, "%s: 파일이 너무 큽니다 / file too large", filepath.Base(p))
+func contains(ss []string, s string) bool {
+	for _, v := range ss {
+		if v == s {
+			return true
 		}
-		data, err := os.ReadFile(p)
+	}
+	return false
+}
+
+// load reads the job's files through root; a file that cannot be read, is
+// not a regular file or lies outside the folder refuses the job.
+func (j *job) load(root *os.Root) (int64, error) {
+	var total int64
+	for _, rel := range j.files {
+		name := filepath.Base(rel)
+		data, err := readFile(root, rel)
 		if err != nil {
-			return total, tenants.Errorf("import", tenants.Invalid, "%s: 파일을 읽을 수 없습니다 / cannot read the file: %v", filepath.Base(p), errors.Unwrap(err))
+			return total, tenants.Errorf("import", tenants.Invalid, "%s: %s", name, err.Error())
 		}
 		total += int64(len(data))
-		j.sub.Files = append(j.sub.Files, tenants.Upload{Name: filepath.Base(p), Data: data})
+		j.sub.Files = append(j.sub.Files, tenants.Upload{Name: name, Data: data})
 	}
 	return total, nil
 }
 
-func (im *Importer) registerTenants(ctx context.Context, path string) (int, error) {
-	f, err := os.Open(path)
+// readFile reads one regular file of the folder, at most MaxFileSize bytes.
+// Its errors are messages for a clerk.
+func readFile(root *os.Root, rel string) ([]byte, error) {
+	f, err := root.Open(rel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, errors.New("파일이 없습니다 / no such file")
+	case err != nil && strings.Contains(err.Error(), "escapes"):
+		return nil, errors.New("폴더 밖을 가리키는 링크입니다 / a link that points outside the folder")
+	case err != nil:
+		return nil, fmt.Errorf("파일을 열 수 없습니다 / cannot open the file: %v", errors.Unwrap(err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, errors.New("보통 파일이 아닙니다 / not a regular file")
+	}
+	if fi.Size() > tenants.MaxFileSize {
+		return nil, fmt.Errorf("파일이 너무 큽니다 (%d MiB까지) / file too large (max %d MiB)", tenants.MaxFileSize>>20, tenants.MaxFileSize>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, tenants.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("파일을 읽을 수 없습니다 / cannot read the file: %v", err)
+	}
+	return data, nil
+}
+
+// registerTenants registers the tenants of the folder's tenants.csv, if it
+// has one. A tenant already known keeps its record (the CSV cannot rename a
+// body or erase its code); a difference is noted in the report.
+func (im *Importer) registerTenants(ctx context.Context, root *os.Root, rep *Report) error {
+	f, err := root.Open("tenants.csv")
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
+		return nil
 	}
 	if err != nil {
-		return 0, tenants.E("import.tenants", tenants.Invalid, fmt.Sprintf("%s: 읽을 수 없습니다 / cannot read", path), err)
+		return tenants.E("import.tenants", tenants.Invalid, "tenants.csv 를 읽을 수 없습니다 / cannot read tenants.csv", err)
 	}
 	defer f.Close()
-	ts, err := tenants.ReadTenantsCSV(f)
+	n, notes, err := RegisterTenants(ctx, im.registry, f)
+	rep.Tenants += n
+	rep.Notes = append(rep.Notes, notes...)
+	return err
+}
+
+// RegisterTenants registers the tenants of a tenants.csv (see
+// tenants.ReadTenantsCSV). It returns how many rows it read and notes on
+// rows that named a known tenant differently (the known record is kept).
+func RegisterTenants(ctx context.Context, registry *tenants.Registry, r io.Reader) (int, []string, error) {
+	ts, err := tenants.ReadTenantsCSV(r)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
+	var notes []string
 	for _, t := range ts {
-		if old, err := im.registry.Get(t.Slug); err == nil && old.NameKo == t.NameKo && old.NameEn == t.NameEn && old.Kind == t.Kind {
-			if _, err := im.registry.Ensure(ctx, t.Slug); err != nil {
-				return 0, err
+		if old, err := registry.Get(t.Slug); err == nil {
+			if old.NameKo != t.NameKo || old.NameEn != t.NameEn || old.Kind != t.Kind || (t.Code != "" && old.Code != t.Code) {
+				notes = append(notes, fmt.Sprintf("tenants.csv: 기관 %s 은 이미 %q 로 등록되어 있어 그대로 둡니다 / tenant %s is already registered as %q; kept as it is", t.Slug, old.NameKo, t.Slug, old.NameKo))
+			}
+			if _, err := registry.Ensure(ctx, t.Slug); err != nil {
+				return 0, notes, err
 			}
 			continue
 		}
-		if err := im.registry.Register(ctx, t); err != nil {
-			return 0, err
+		if err := registry.Register(ctx, t); err != nil {
+			return 0, notes, err
 		}
 	}
-	return len(ts), nil
+	return len(ts), notes, nil
 }
 
-// readManifest groups the manifest's rows into documents: rows with the same
-// tenant, title and date are one document with several files (in row order).
-func readManifest(root, path string) ([]job, error) {
-	const op = "import.manifest"
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, tenants.E(op, tenants.Invalid, "manifest.csv 를 읽을 수 없습니다 / cannot read manifest.csv", err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		return nil, tenants.E(op, tenants.Invalid, "manifest.csv 의 머리글을 읽을 수 없습니다 / cannot read the header of manifest.csv", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
-	}
-	for _, need := range []string{"file", "tenant"} {
-		if _, ok := col[need]; !ok {
-			return nil, tenants.Errorf(op, tenants.Invalid, "manifest.csv 에 %s 열이 없습니다 / manifest.csv has no %s column", need, need)
-		}
-	}
-	var jobs []job
-	byKey := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			return nil, tenants.Errorf(op, tenants.Invalid, "manifest.csv %d행을 읽을 수 없습니다 / cannot read line %d of manifest.csv: %v", line, line, err)
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		bad := func(what string, err error) error {
-			return tenants.Errorf(op, tenants.Invalid, "manifest.csv %d행: %s: %s", line, what, tenants.PublicMessage(err))
-		}
-		rel := filepath.FromSlash(get("file"))
-		if rel == "" || filepath.IsAbs(rel) || !filepath.IsLocal(rel) {
-			return nil, tenants.Errorf(op, tenants.Invalid, "manifest.csv %d행: 파일 경로 %q 는 폴더 안의 상대 경로여야 합니다 / file %q must be a relative path inside the folder", line, get("file"), get("file"))
-		}
-		produced, err := tenants.ParseDate(get("produced"))
-		if err != nil {
-			return nil, bad("produced", err)
-		}
-		sub := tenants.Submission{Tenant: get("tenant"), Type: tenants.DocType(get("type")), Title: get("title"),
-			Produced: produced, Department: get("department"), Number: get("number"), Summary: get("summary")}
-		if d := get("disclosure"); d != "" {
-			sub.Disclosure = tenants.Disclosure(d)
-		}
-		// Rows without a title cannot be grouped; each is its own document.
-		key := fmt.Sprintf("%s\x00%s\x00%s", sub.Tenant, sub.Title, produced)
-		if sub.Title == "" {
-			key = "\x00file\x00" + rel
-		}
-		if i, ok := byKey[key]; ok {
-			jobs[i].paths = append(jobs[i].paths, filepath.Join(root, rel))
-			continue
-		}
-		byKey[key] = len(jobs)
-		jobs = append(jobs, job{sub: sub, paths: []string{filepath.Join(root, rel)}})
-	}
-	return jobs, nil
-}
-
-// readBareFolder makes every regular file under root (hidden files and
-// manifests aside) a document of opt.Tenant, in name order.
-func readBareFolder(root string, opt Options) ([]job, error) {
-	var paths []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+// readBareFolder makes every regular file in the folder and below it
+// (hidden files, links and the CSVs aside) a document of opt.Tenant, in
+// name order.
+func readBareFolder(root *os.Root, opt Options) ([]job, error) {
+	var rels []string
+	err := fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		name := d.Name()
-		if p != root && strings.HasPrefix(name, ".") {
+		if p != "." && strings.HasPrefix(name, ".") {
 			if d.IsDir() {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
 			return nil
 		}
 		if d.Type().IsRegular() && name != "manifest.csv" && name != "tenants.csv" {
-			paths = append(paths, p)
+			rels = append(rels, filepath.FromSlash(p))
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, tenants.E("import.folder", tenants.Invalid, fmt.Sprintf("%s: 폴더를 읽을 수 없습니다 / cannot read the folder", root), err)
+		return nil, tenants.E("import.folder", tenants.Invalid, fmt.Sprintf("%s: 폴더를 읽을 수 없습니다 / cannot read the folder", root.Name()), err)
 	}
-	sort.Strings(paths)
-	jobs := make([]job, len(paths))
-	for i, p := range paths {
-		jobs[i] = job{sub: tenants.Submission{Tenant: opt.Tenant, Type: opt.Type}, paths: []string{p}}
+	sort.Strings(rels)
+	jobs := make([]job, len(rels))
+	for i, rel := range rels {
+		jobs[i] = job{sub: tenants.Submission{Tenant: opt.Tenant, Type: opt.Type}, files: []string{rel}}
 	}
 	return jobs, nil
 }

@@ -40,9 +40,9 @@ func newStack(t *testing.T) *stack {
 func (s *stack) documents(t *testing.T, tenant string) []*tenants.Document {
 	t.Helper()
 	var out []*tenants.Document
-	err := s.archive.EachDocument(context.Background(), tenant, func(d *tenants.Document) error {
+	err := s.archive.EachDocument(context.Background(), tenant, func(_ string, d *tenants.Document, err error) error {
 		out = append(out, d)
-		return nil
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestImportManifest(t *testing.T) {
 		for _, tn := range s.registry.All() {
 			if _, err := s.registry.Get(tn.Slug); err == nil {
 				var n int
-				s.archive.EachDocument(ctx, tn.Slug, func(*tenants.Document) error { n++; return nil })
+				s.archive.EachDocument(ctx, tn.Slug, func(_ string, _ *tenants.Document, err error) error { n++; return err })
 				total += n
 			}
 		}
@@ -196,6 +196,81 @@ func TestImportBadInput(t *testing.T) {
 		_, err := s.importer.Import(ctx, dir, importer.Options{})
 		if !tenants.Is(err, tenants.Invalid) || !strings.Contains(err.Error(), "2행") {
 			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ManifestListsEveryBadRow", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "a.hwp"), corpustest.File(t, "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"), 0o644)
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,type,title,produced,disclosure,grounds\n"+
+			"a.hwp,seoul,statistics,ok,2014-08,,\n"+
+			"b.hwp,seoul,보도자료,x,2024,,\n"+
+			"c.hwp,seoul,report,x,2024-13,,\n"+
+			"d.hwp,seoul,report,x,2024,none,\n"+
+			"e.hwp,seoul,report,x\n"+
+			"a.hwp,seoul,report,other,2024,,\n"), 0o644)
+		_, err := s.importer.Import(ctx, dir, importer.Options{})
+		msg := tenants.PublicMessage(err)
+		for _, want := range []string{"3행", "4행", "5행", "6행", "7행", "nothing was published"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("error lacks %q:\n%s", want, msg)
+			}
+		}
+		if strings.Contains(msg, " 2행:") || len(s.documents(t, "seoul")) != 0 {
+			t.Fatalf("a good row was reported or something was published:\n%s", msg)
+		}
+	})
+	t.Run("ManifestWithheldDocument", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "a.hwp"), corpustest.File(t, "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"), 0o644)
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,type,title,produced,disclosure,grounds\na.hwp,seoul,statistics,감사 자료,2014-08,none,제5호;6\n"), 0o644)
+		rep, err := s.importer.Import(ctx, dir, importer.Options{})
+		if err != nil || rep.Published != 1 {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		d := s.documents(t, "seoul")[0]
+		if d.Disclosure != tenants.DisclosureNone || len(d.Grounds) != 2 || d.Grounds[0] != 5 || d.Grounds[1] != 6 {
+			t.Fatalf("document = %+v", d)
+		}
+	})
+	t.Run("LinksOutsideTheFolderAreRefused", func(t *testing.T) {
+		s := newStack(t)
+		outside := t.TempDir()
+		secret := filepath.Join(outside, "secret.hwp")
+		os.WriteFile(secret, corpustest.File(t, "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"), 0o644)
+		dir := t.TempDir()
+		if err := os.Symlink(secret, filepath.Join(dir, "link.hwp")); err != nil {
+			t.Fatal(err)
+		}
+		os.Symlink(outside, filepath.Join(dir, "sub"))
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,title\nlink.hwp,seoul,a\nsub/secret.hwp,seoul,b\n"), 0o644)
+		rep, err := s.importer.Import(ctx, dir, importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Published != 0 || len(rep.Refused) != 2 || !strings.Contains(rep.Refused[0].Reason+rep.Refused[1].Reason, "outside the folder") {
+			t.Fatalf("report = %+v", rep)
+		}
+		// A bare folder skips links altogether.
+		rep, err = s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul"})
+		if err != nil || rep.Published != 0 || len(rep.Refused) != 0 {
+			t.Fatalf("bare folder report = %+v, %v", rep, err)
+		}
+	})
+	t.Run("TenantsCSVDoesNotRenameAKnownTenant", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "tenants.csv"), []byte("slug,name_ko,name_en,kind\nseoul,덮어쓰기 서울,Overwritten,city\nnewbody,새 기관,New body,agency\n"), 0o644)
+		rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "newbody"})
+		if err != nil || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "seoul") {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		if tn, _ := s.registry.Get("seoul"); tn.NameKo != "서울특별시" || tn.Code != "6110000" {
+			t.Fatalf("seoul = %+v", tn)
+		}
+		if tn, err := s.registry.Get("newbody"); err != nil || tn.NameKo != "새 기관" {
+			t.Fatalf("newbody = %+v, %v", tn, err)
 		}
 	})
 	t.Run("RefusalsDoNotStopTheRest", func(t *testing.T) {
