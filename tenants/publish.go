@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/plaza-portal/plaza/tenants/extract"
 )
 
@@ -150,7 +152,8 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 			}
 			return nil, E(op, err)
 		}
-		text := truncateUTF8(res.Text, MaxIndexText)
+		// NFC, so text decomposed by its producer matches what people type.
+		text := truncateUTF8(norm.NFC.String(res.Text), MaxIndexText)
 		files = append(files, File{N: next + k, Name: cleanFileName(u.Name), Size: int64(len(u.Data)), MediaType: res.Format.MediaType(),
 			Format: string(res.Format), SHA256: sums[i], TextChars: utf8.RuneCountInString(res.Text)})
 		texts = append(texts, text)

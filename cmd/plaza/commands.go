@@ -37,6 +37,13 @@ func (a *App) serve(ctx context.Context, stdout io.Writer) error {
 	if err := a.reconcile(ctx); err != nil {
 		return err
 	}
+	go func() { // what writes interrupted by a crash left behind
+		if n, err := a.store.Sweep(ctx, time.Hour); err != nil {
+			a.log.Warn("sweep temporary files", "err", err)
+		} else if n > 0 {
+			a.log.Info("removed temporary files left by interrupted writes", "files", n)
+		}
+	}()
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/plaza-portal/plaza/tenants"
 )
@@ -353,4 +354,30 @@ func (s *Store) Delete(ctx context.Context, bucket, key string) error {
 		}
 	}
 	return nil
+}
+
+// Sweep removes temporary files older than age that writers interrupted by
+// a crash left behind (a finished or failed write removes its own). It
+// returns how many it removed.
+func (s *Store) Sweep(ctx context.Context, age time.Duration) (int, error) {
+	cutoff := time.Now().Add(-age)
+	n := 0
+	err := filepath.WalkDir(s.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), ".tmp-") {
+			return ctx.Err()
+		}
+		if fi, err := d.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			if os.Remove(p) == nil {
+				n++
+			}
+		}
+		return ctx.Err()
+	})
+	return n, err
 }
