@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -117,7 +118,144 @@ func TestAPI(t *testing.T) {
 		check("year=2014", docStats14)
 		check("format=pdf", docWorkPlanPDF)
 		check("tenant=nikl&format=hwp", docWorkPlan)
-		check("tenant=nobody")
+		check("tenant=MOEF", docPress24, docPress25, docStats14, docStats10, docWithheld) // slugs are case-insensitive
+		// Types and formats are open sets: an unknown one finds nothing.
+		check("type=nothing-like-this")
+		check("format=docx")
+		check("tenant=moef&format=docx")
+	})
+	t.Run("UnknownTenant", func(t *testing.T) {
+		// An unknown tenant filter is a 400 naming the slug, not "0 results",
+		// so a typo cannot pass for a tenant without documents.
+		long := strings.Repeat("x", 60)
+		for q, want := range map[string]string{
+			"tenant=nope":               `"nope"`,
+			"tenant=nope&q=abc&page=2":  `"nope"`,
+			"tenant=" + long:            `"` + strings.Repeat("x", 40) + `…"`,
+			"tenant=Nope&type=ruling":   `"nope"`,
+			"tenant=%20nope%20&size=20": `"nope"`,
+		} {
+			res, body := get(t, s, "/api/v1/search?"+q)
+			var e errorJSON
+			if res.StatusCode != http.StatusBadRequest || decode(body, &e) != nil || e.Error.Code != "invalid" {
+				t.Errorf("%.40s: status %d, body %.200s", q, res.StatusCode, body)
+				continue
+			}
+			if !strings.Contains(e.Error.Message, want) || !strings.Contains(e.Error.Message, "unknown tenant") ||
+				strings.Contains(e.Error.Message, strings.Repeat("x", 41)) {
+				t.Errorf("%.40s: message %q, want it to name %s", q, e.Error.Message, want)
+			}
+		}
+	})
+	t.Run("PresentParamsValidated", func(t *testing.T) {
+		// Absent: the defaults.
+		var r searchJSON
+		getJSON(t, s, "/api/v1/search", http.StatusOK, &r)
+		if r.Page != 1 || r.Size != federation.DefaultSize {
+			t.Errorf("defaults: page %d size %d", r.Page, r.Size)
+		}
+		// Present: validated as given, never replaced by the default.
+		for q, want := range map[string]string{
+			"page=0":            "page must be between 1 and 1000",
+			"page=-0":           "page must be between 1 and 1000",
+			"page=":             "page must be an integer",
+			"size=0":            "page size must be between 1 and 100",
+			"size=":             "size must be an integer",
+			"size=-1":           "page size must be between 1 and 100",
+			"size=101":          "page size must be between 1 and 100",
+			"year=0":            "year must be between 1000 and 9999",
+			"year=":             "year must be an integer",
+			"q=a&page=0&size=5": "page must be between",
+		} {
+			res, body := get(t, s, "/api/v1/search?"+q)
+			var e errorJSON
+			if res.StatusCode != http.StatusBadRequest || decode(body, &e) != nil || e.Error.Code != "invalid" ||
+				!strings.Contains(e.Error.Message, want) {
+				t.Errorf("%s: status %d, body %.200s; want 400 saying %q", q, res.StatusCode, body, want)
+			}
+		}
+		// The edges of the ranges are fine.
+		for _, q := range []string{"page=1", "page=1000", "size=1", "size=100", "year=1000", "year=9999"} {
+			getJSON(t, s, "/api/v1/search?"+q, http.StatusOK, &r)
+		}
+	})
+	t.Run("InvalidUTF8", func(t *testing.T) {
+		// Invalid bytes are refused, never dropped or replaced: q=%ff%fe
+		// must not turn into an empty query listing everything.
+		for _, q := range []string{"q=%ff%fe", "q=abc%ff", "q=%ED%95%B4%ff", "q=%C0%AF", "q=%ED%A0%80",
+			"tenant=%ff", "type=%fe", "format=%ff", "sort=%ff"} {
+			res, body := get(t, s, "/api/v1/search?"+q)
+			var e errorJSON
+			if res.StatusCode != http.StatusBadRequest || decode(body, &e) != nil || e.Error.Code != "invalid" {
+				t.Errorf("%s: status %d, body %.200s; want 400 invalid", q, res.StatusCode, body)
+				continue
+			}
+			if strings.Contains(q, "q=") && !strings.Contains(e.Error.Message, "UTF-8") {
+				t.Errorf("%s: message %q", q, e.Error.Message)
+			}
+		}
+		// Valid multi-byte text still searches.
+		var r searchJSON
+		getJSON(t, s, "/api/v1/search?q=%ED%95%B4%EC%99%B8%EC%A7%81%EC%A0%91%ED%88%AC%EC%9E%90", http.StatusOK, &r)
+		if r.Total < 2 {
+			t.Errorf("valid Korean query: total %d", r.Total)
+		}
+	})
+	t.Run("CORS", func(t *testing.T) {
+		const origin = "https://news.example"
+		for _, target := range []string{"/api/v1/search?q=a", "/api/v1/tenants", "/api/v1/documents/moef/" + press24.ID,
+			"/api/v1/search?page=0", "/api/v1/documents/moef/nope", "/api/v1/nothing"} {
+			for _, hdr := range [][]string{{"Origin", origin}, nil} {
+				res, body := get(t, s, target, hdr...)
+				if got := res.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+					t.Errorf("GET %s %v: status %d, Access-Control-Allow-Origin %q; %.100s", target, hdr, res.StatusCode, got, body)
+				}
+				if got := res.Header.Get("Access-Control-Allow-Credentials"); got != "" {
+					t.Errorf("GET %s: Access-Control-Allow-Credentials %q", target, got)
+				}
+			}
+		}
+		res := request(t, s, http.MethodHead, "/api/v1/tenants", "Origin", origin)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("HEAD: %d %q", res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"))
+		}
+
+		// Preflight.
+		res = request(t, s, http.MethodOptions, "/api/v1/search?q=a", "Origin", origin,
+			"Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "accept")
+		if res.StatusCode != http.StatusNoContent {
+			t.Errorf("preflight: status %d", res.StatusCode)
+		}
+		for h, want := range map[string]string{
+			"Access-Control-Allow-Origin":      "*",
+			"Access-Control-Allow-Methods":     "GET,HEAD",
+			"Access-Control-Allow-Credentials": "",
+		} {
+			if got := res.Header.Get(h); got != want {
+				t.Errorf("preflight: %s = %q, want %q", h, got, want)
+			}
+		}
+		// Only GET and HEAD are allowed: a browser refuses a DELETE after
+		// this preflight, and the route itself does not take one.
+		res = request(t, s, http.MethodOptions, "/api/v1/search", "Origin", origin, "Access-Control-Request-Method", "DELETE")
+		if m := res.Header.Get("Access-Control-Allow-Methods"); strings.Contains(m, "DELETE") || strings.Contains(m, "POST") {
+			t.Errorf("preflight for DELETE allows %q", m)
+		}
+		if res := request(t, s, http.MethodDelete, "/api/v1/search", "Origin", origin); res.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("DELETE: status %d", res.StatusCode)
+		}
+
+		// Pages and downloads are not part of the API: no CORS.
+		for _, target := range []string{"/", "/search?q=a", docURL("moef", press24.ID), fileURL("moef", press24.ID, 0), "/healthz", "/api/v2/search"} {
+			res, _ := get(t, s, target, "Origin", origin)
+			if got := res.Header.Get("Access-Control-Allow-Origin"); got != "" {
+				t.Errorf("GET %s: Access-Control-Allow-Origin %q outside /api/v1", target, got)
+			}
+		}
+		res = request(t, s, http.MethodOptions, "/search", "Origin", origin, "Access-Control-Request-Method", "GET")
+		if res.StatusCode == http.StatusNoContent || res.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("preflight of a page: %d %q", res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"))
+		}
 	})
 	t.Run("Paging", func(t *testing.T) {
 		var p1, p2 searchJSON
@@ -152,6 +290,7 @@ func TestAPI(t *testing.T) {
 		for _, q := range []string{
 			"page=-1", "page=0x1", "page=abc", "page=99999999999999999999", "page=1001",
 			"size=100000", "size=0.5", "size=-3", "year=abc", "year=99", "sort=best", "tenant=" + url.QueryEscape("a b"),
+			"page=0", "size=0", "year=0", "page=", "tenant=nope", "q=%ff%fe",
 			"q=" + url.QueryEscape(strings.Repeat("가", 600)),
 			"q=" + strings.Repeat("a", 5000),
 		} {
@@ -303,6 +442,9 @@ func hugeRequest(addr, target string) (*http.Response, []byte, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		// A server that neither answers nor closes fails the test instead
+		// of hanging it.
+		conn.SetDeadline(time.Now().Add(30 * time.Second))
 		type answer struct {
 			res  *http.Response
 			body []byte
@@ -330,4 +472,21 @@ func hugeRequest(addr, target string) (*http.Response, []byte, error) {
 		last = a.err
 	}
 	return nil, nil, fmt.Errorf("no answer in 5 tries: %v", last)
+}
+
+// request runs a request with any method through the app; the body is
+// read and closed.
+func request(t testing.TB, s *Server, method, target string, header ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := s.App().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, target, err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
 }

@@ -18,8 +18,8 @@ import (
 // range gives 206; several are answered with the whole file, which RFC 9110
 // allows). The file streams from the bucket; it is never held in memory.
 func (s *Server) download(c *fiber.Ctx) error {
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 0 {
+	n, ok := fileNumber(c.Params("n"))
+	if !ok {
 		return tenants.Errorf("web.download", tenants.NotFound, "파일이 없습니다 / no such file")
 	}
 	ctx := c.UserContext()
@@ -94,6 +94,22 @@ func (s *Server) download(c *fiber.Ctx) error {
 		io.Closer
 	}{io.LimitReader(obj, length), obj}, int(length))
 	return nil
+}
+
+// fileNumber reads the n of /files/{n}. Only the canonical decimal form
+// names a file (0, 1, 12; not 01, +1, -0 or 1.0), so each file has one URL.
+func fileNumber(s string) (int, bool) {
+	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 // precondition evaluates If-Match, If-Unmodified-Since, If-None-Match and

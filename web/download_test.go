@@ -187,12 +187,37 @@ func TestDownload(t *testing.T) {
 			docURL(plan.Tenant, plan.ID) + "/files/abc",
 			docURL(plan.Tenant, plan.ID) + "/files/-1",
 			fileURL("moef", plan.ID, 0),
+			// Only the canonical decimal names a file: one URL per file.
+			docURL(plan.Tenant, plan.ID) + "/files/00",
+			docURL(plan.Tenant, plan.ID) + "/files/+0",
+			docURL(plan.Tenant, plan.ID) + "/files/-0",
+			docURL(plan.Tenant, plan.ID) + "/files/%2B0",
+			docURL(plan.Tenant, plan.ID) + "/files/%30",
+			docURL(plan.Tenant, plan.ID) + "/files/0.0",
+			docURL(plan.Tenant, plan.ID) + "/files/0x0",
+			docURL(plan.Tenant, plan.ID) + "/files/%200",
+			docURL(plan.Tenant, plan.ID) + "/files/%EF%BC%90", // fullwidth zero
+			docURL(plan.Tenant, plan.ID) + "/files/000000000000000000000",
 		} {
 			if res, _ := get(t, s, u); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s: %d", u, res.StatusCode)
 			}
 		}
 	})
+}
+
+func TestFileNumber(t *testing.T) {
+	for in, want := range map[string]int{"0": 0, "1": 1, "7": 7, "10": 10, "123456789": 123456789} {
+		if n, ok := fileNumber(in); !ok || n != want {
+			t.Errorf("fileNumber(%q) = %d, %v; want %d", in, n, ok, want)
+		}
+	}
+	for _, in := range []string{"", "00", "01", "007", "+1", "-1", "-0", " 1", "1 ", "1.0", "0x1", "1e3", "１",
+		"1234567890", "99999999999999999999", "%31"} {
+		if n, ok := fileNumber(in); ok {
+			t.Errorf("fileNumber(%q) = %d, want not a file number", in, n)
+		}
+	}
 }
 
 func TestAsciiFallback(t *testing.T) {

@@ -86,7 +86,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		msg = internalMessage
 	}
 	if status >= 500 {
-		s.log.Error("web: request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
+		s.log.Error("web: request failed", "method", c.Method(), "path", clip(c.Path(), logPathRunes), "status", status, "err", err)
+	} else if c.Locals(loggedKey{}) == nil {
+		// Refused by the HTTP parser (431, 413, a malformed request)
+		// before logRequests ran: log it here so every request has a line.
+		s.log.Debug("request refused", "status", status, "err", err)
 	}
 	if msg == "" {
 		msg = defaultMessage(status)

@@ -197,6 +197,14 @@ func TestPages(t *testing.T) {
 			"/search?sort=oldest":                   "정렬 방식",
 			"/t/moef?page=0x10":                     "정수",
 			"/search?q=" + strings.Repeat("가", 600): "검색어가 너무 깁니다",
+			"/search?page=0":                        "페이지 번호는 1부터 1000까지입니다",
+			"/search?page=":                         "page 값은 정수여야 합니다",
+			"/search?year=0":                        "연도는 1000부터 9999까지입니다",
+			"/t/moef?page=0":                        "페이지 번호는",
+			"/search?tenant=nope":                   "&#34;nope&#34;",
+			"/search?tenant=nope&q=abc":             "unknown tenant",
+			"/search?q=%ff%fe":                      "UTF-8",
+			"/t/moef?q=%ff":                         "UTF-8",
 		} {
 			res, body := get(t, s, target)
 			if res.StatusCode != http.StatusBadRequest {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -106,10 +107,21 @@ func securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// logRequests logs each request at debug level. It logs the path without
-// the query string, which may be long and is the citizen's business.
+// logPathRunes bounds the path a request log line quotes: a path can be as
+// long as the read buffer (16 KiB).
+const logPathRunes = 200
+
+// loggedKey marks, in a request's locals, that logRequests saw the request;
+// handleError uses it to log the requests refused before any middleware ran.
+type loggedKey struct{}
+
+// logRequests logs each request at debug level: method, path, status and
+// duration. It logs the path without the query string, which may be long and
+// is the citizen's business: only the names of the parameters and the
+// query's length in bytes.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
+	c.Locals(loggedKey{}, true)
 	err := c.Next()
 	if err != nil {
 		// Let the error handler write the response now, so the status
@@ -118,11 +130,42 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			s.log.Error("web: error handler failed", "err", herr)
 		}
 	}
-	if s.log.Enabled(c.UserContext(), slog.LevelDebug) {
-		s.log.Debug("request", "method", c.Method(), "path", c.Path(),
-			"status", c.Response().StatusCode(), "duration", time.Since(start))
+	ctx := c.UserContext()
+	if !s.log.Enabled(ctx, slog.LevelDebug) {
+		return nil
 	}
+	attrs := []slog.Attr{
+		slog.String("method", c.Method()),
+		slog.String("path", clip(c.Path(), logPathRunes)),
+		slog.Int("status", c.Response().StatusCode()),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if raw := c.Context().URI().QueryString(); len(raw) > 0 {
+		attrs = append(attrs, slog.String("params", paramNames(c)), slog.Int("query_bytes", len(raw)))
+	}
+	s.log.LogAttrs(ctx, slog.LevelDebug, "request", attrs...)
 	return nil
+}
+
+// paramNames lists the names (never the values) of a request's query
+// parameters, at most ten, each clipped.
+func paramNames(c *fiber.Ctx) string {
+	var b strings.Builder
+	n := 0
+	c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
+		n++
+		switch {
+		case n > 11:
+			return
+		case n == 11:
+			b.WriteString(",…")
+			return
+		case n > 1:
+			b.WriteByte(',')
+		}
+		b.WriteString(clip(string(k), 20))
+	})
+	return b.String()
 }
 
 // healthz reports that the process serves requests.
