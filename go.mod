@@ -9,6 +9,7 @@ require (
 	github.com/klippa-app/go-pdfium v1.21.5
 	github.com/richardlehane/mscfb v1.0.9
 	github.com/tetratelabs/wazero v1.12.0
+	golang.org/x/text v0.44.0
 )
 
 require (
@@ -48,6 +49,5 @@ require (
 	github.com/valyala/tcplisten v1.0.0 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // The text analysis every search engine of Plaza shares, so that the embedded
@@ -17,6 +19,10 @@ import (
 // spaced, also inside a longer word (검색엔진 in 검색엔진을). Hanja and kana are
 // bigrammed the same way. Other letters and digits make whole lower-cased
 // words; a change of script splits ("2024년" is "2024" and "년").
+// In a query, runs joined by punctuation without spaces (151.3, 2025-147,
+// 투자정책과-1234) are one unit, a phrase, so numbers match whole. Text in
+// NFD (decomposed jamo, combining marks) gives the same terms as in NFC, with
+// offsets into the text as given; queries are NFC already (Query.Normalize).
 
 // TokenKind says how a token was made.
 type TokenKind uint8
@@ -87,7 +93,7 @@ func scriptOf(r rune) script {
 // char is one CJK character of a run.
 type char struct {
 	r          rune
-	start, end int  // bytes
+	start, end int  // bytes; a character composed from conjoining jamo or followed by combining marks spans them all
 	rstart     int  // runes
 	gapBefore  bool // whitespace separated it from the previous character of the run
 }
@@ -97,11 +103,72 @@ type char struct {
 // scan callback.
 type run struct {
 	script     script
-	word       []byte // scriptWord: the folded word
+	word       []byte // scriptWord: the folded word, NFC
 	start, end int    // scriptWord: bytes
 	rstart     int    // scriptWord: runes
 	rend       int
 	chars      []char // CJK scripts
+	nonASCII   bool   // scriptWord: word has a non-ASCII rune (may need NFC)
+	// joined is set when only joining punctuation (see isJoiner), at least
+	// one character of it and no space, separates the run from the previous
+	// one: "151.3", "2025-147", "K-water". Queries search such runs as one
+	// phrase; in the index their tokens are at consecutive positions anyway.
+	joined bool
+	sep    string // joined: the punctuation between the runs
+}
+
+// isJoiner reports whether r (folded) joins the runs on either side of it
+// into one query phrase when no space is around it: the decimal point,
+// hyphens, slashes, thousands separators and colons of numbers, dates,
+// document numbers and times.
+func isJoiner(r rune) bool {
+	switch r {
+	case '.', '-', '/', ',', ':', '\u2010', '\u2011', '\u2012', '\u2013', '\u2212':
+		return true
+	}
+	return false
+}
+
+// Hangul conjoining jamo (Unicode 3.12): leading consonants, vowels and
+// trailing consonants that compose into the precomposed syllables.
+const (
+	jamoL, jamoLCount = 0x1100, 19
+	jamoV, jamoVCount = 0x1161, 21
+	jamoT, jamoTCount = 0x11A7, 28 // jamoT itself is "no trailing consonant"
+	syllableBase      = 0xAC00
+	syllableCount     = jamoLCount * jamoVCount * jamoTCount
+)
+
+// compose returns the character that prev followed directly by r is, when
+// r does not start a character of its own: a decomposed (NFD) Hangul
+// syllable's vowel or final consonant, a kana voicing mark, or another
+// combining mark, which is kept out of the terms. Text in NFD thus gives the
+// same terms as in NFC, with offsets into the text as it is. ok is false
+// when r starts a new character.
+func compose(prev, r rune) (rune, bool) {
+	switch {
+	case r >= syllableBase && r < syllableBase+syllableCount:
+		return 0, false // the common case: a syllable
+	case r >= jamoV && r < jamoV+jamoVCount:
+		if prev >= jamoL && prev < jamoL+jamoLCount {
+			return syllableBase + ((prev-jamoL)*jamoVCount+(r-jamoV))*jamoTCount, true
+		}
+		return 0, false
+	case r > jamoT && r < jamoT+jamoTCount:
+		if prev >= syllableBase && prev < syllableBase+syllableCount && (prev-syllableBase)%jamoTCount == 0 {
+			return prev + r - jamoT, true
+		}
+		return 0, false
+	case r == 0x3099 || r == 0x309A: // kana (semi-)voiced sound mark
+		if c := norm.NFC.String(string([]rune{prev, r})); utf8.RuneCountInString(c) == 1 {
+			r, _ := utf8.DecodeRuneInString(c)
+			return r, true
+		}
+		return prev, true
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc):
+		return prev, true
+	}
+	return 0, false
 }
 
 // scan calls fn for every run of text in order until fn returns false.
@@ -109,20 +176,32 @@ func scan(text string, fn func(*run) bool) {
 	var cur run
 	open := false
 	gap := false
+	// link is 0 when the next run cannot be joined to the previous one, 1
+	// directly after a run's last character, 2 after it and only joining
+	// punctuation.
+	link := 0
+	prevEnd := 0 // byte after the previous run's last character
 	flush := func() bool {
 		if !open {
 			return true
 		}
 		open = false
+		if cur.script == scriptWord && cur.nonASCII && !norm.NFC.IsNormal(cur.word) {
+			cur.word = norm.NFC.Append(nil, cur.word...)
+		}
 		return fn(&cur)
 	}
 	ri := 0
-	for i, r := range text {
-		size := utf8.RuneLen(r)
-		if r == utf8.RuneError {
-			size = 1
-			if i+3 <= len(text) && text[i:i+3] == "\uFFFD" {
-				size = 3
+	for i := 0; i < len(text); ri++ {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r >= 0x300 && open && cur.script != scriptWord && !gap {
+			if last := &cur.chars[len(cur.chars)-1]; last.end == i {
+				if c, ok := compose(last.r, r); ok {
+					last.r, last.end = c, i+size
+					prevEnd = last.end
+					i += size
+					continue
+				}
 			}
 		}
 		f := fold(r)
@@ -136,10 +215,16 @@ func scan(text string, fn func(*run) bool) {
 			}
 			if !open {
 				open = true
-				cur.script, cur.word, cur.start, cur.rstart = scriptWord, cur.word[:0], i, ri
+				cur.script, cur.word, cur.start, cur.rstart, cur.nonASCII = scriptWord, cur.word[:0], i, ri, false
+				cur.joined, cur.sep = link == 2, ""
+				if cur.joined {
+					cur.sep = strings.Map(fold, text[prevEnd:i])
+				}
 			}
 			cur.word = utf8.AppendRune(cur.word, f)
+			cur.nonASCII = cur.nonASCII || f >= utf8.RuneSelf
 			cur.end, cur.rend = i+size, ri+1
+			link, prevEnd = 1, i+size
 		case s != scriptNone: // CJK
 			if open && cur.script != s {
 				if !flush() {
@@ -149,17 +234,28 @@ func scan(text string, fn func(*run) bool) {
 			if !open {
 				open = true
 				cur.script, cur.chars, gap = s, cur.chars[:0], false
+				cur.joined, cur.sep = link == 2, ""
+				if cur.joined {
+					cur.sep = strings.Map(fold, text[prevEnd:i])
+				}
 			}
 			cur.chars = append(cur.chars, char{r: f, start: i, end: i + size, rstart: ri, gapBefore: gap})
 			gap = false
+			link, prevEnd = 1, i+size
 		case open && cur.script != scriptWord && unicode.IsSpace(r):
 			gap = true // spacing between CJK characters does not count
+			link = 0
 		default:
 			if !flush() {
 				return
 			}
+			if link > 0 && isJoiner(f) {
+				link = 2
+			} else {
+				link = 0
+			}
 		}
-		ri++
+		i += size
 	}
 	flush()
 }
@@ -245,38 +341,97 @@ type Unit struct {
 // two-syllable ones first, so 에서 is stripped whole.
 var particles = []string{"에서", "으로", "에게", "을", "를", "이", "가", "은", "는", "의", "에", "로", "와", "과", "도", "만"}
 
+// piece is one run of a query, analysed.
+type piece struct {
+	text   string
+	terms  []string
+	single bool
+	joined bool   // to the previous piece, by joining punctuation
+	sep    string // joined: the punctuation
+	// words is, for Hangul, the run's space-separated words with a trailing
+	// particle removed (see strip); stripped says whether one was.
+	words    [][]rune
+	stripped bool
+}
+
+// links reports whether b is searched in one phrase with a before it. A lone
+// CJK character never is: it matches inside bigrams, not at a position.
+func links(a, b *piece) bool { return b.joined && !a.single && !b.single }
+
 // QueryUnits analyses a query into the units a document must all contain.
+// Runs joined by punctuation inside one word of the query (151.3, 2025-147,
+// K-water, 투자정책과-1234) make one unit, a phrase over all their terms.
 // Repeated units are given once.
 func QueryUnits(text string) []Unit {
-	var out []Unit
-	seen := map[string]bool{}
+	var pieces []piece
+	dropped := false
 	scan(text, func(c *run) bool {
-		var u Unit
+		p := piece{joined: c.joined && !dropped, sep: c.sep}
+		dropped = false
 		if c.script == scriptWord {
 			if len(c.word) > maxWordBytes {
+				dropped = true // the index has no position for it
 				return true
 			}
-			u.Text = string(c.word)
-			u.Terms = []string{u.Text}
+			p.text = string(c.word)
+			p.terms = []string{p.text}
 		} else {
 			rs := make([]rune, len(c.chars))
 			for k, ch := range c.chars {
 				rs[k] = ch.r
 			}
-			u.Text = string(rs)
-			u.Terms = cjkTerms(rs)
-			u.Single = len(rs) == 1
+			p.text = string(rs)
+			p.terms = cjkTerms(rs)
+			p.single = len(rs) == 1
 			if c.script == scriptHangul {
-				u.Alt = alternative(c.chars)
+				p.words, p.stripped = strip(c.chars)
 			}
 		}
-		if !seen[u.Text] {
-			seen[u.Text] = true
-			out = append(out, u)
-		}
+		pieces = append(pieces, p)
 		return true
 	})
+
+	var out []Unit
+	seen := map[string]bool{}
+	for i := 0; i < len(pieces); {
+		j := i + 1
+		for j < len(pieces) && links(&pieces[j-1], &pieces[j]) {
+			j++
+		}
+		u := unitOf(pieces[i:j])
+		u.Alt = alternative(pieces[i:j])
+		if k := unitKey(u); !seen[k] {
+			seen[k] = true
+			out = append(out, u)
+		}
+		i = j
+	}
 	return out
+}
+
+// unitOf makes one unit of linked pieces.
+func unitOf(ps []piece) Unit {
+	if len(ps) == 1 {
+		return Unit{Text: ps[0].text, Terms: ps[0].terms, Single: ps[0].single}
+	}
+	var text strings.Builder
+	var terms []string
+	for k, p := range ps {
+		if k > 0 {
+			text.WriteString(p.sep)
+		}
+		text.WriteString(p.text)
+		terms = append(terms, p.terms...)
+	}
+	return Unit{Text: text.String(), Terms: terms}
+}
+
+// unitKey identifies a unit by what it matches.
+func unitKey(u Unit) string {
+	if u.Single {
+		return "1\x00" + u.Text
+	}
+	return strings.Join(u.Terms, "\x00")
 }
 
 // cjkTerms is the bigrams of a CJK run, or its only character.
@@ -291,11 +446,10 @@ func cjkTerms(rs []rune) []string {
 	return out
 }
 
-// alternative splits a Hangul run into its space-separated words and
-// removes a trailing particle from each word that keeps at least two
-// syllables without it. It is nil when no word had a particle.
-func alternative(chars []char) []Unit {
-	var words [][]rune
+// strip splits a Hangul run into its space-separated words and removes a
+// trailing particle from each word that keeps at least two syllables
+// without it.
+func strip(chars []char) (words [][]rune, stripped bool) {
 	var w []rune
 	for _, ch := range chars {
 		if ch.gapBefore && len(w) > 0 {
@@ -305,24 +459,52 @@ func alternative(chars []char) []Unit {
 		w = append(w, ch.r)
 	}
 	words = append(words, w)
-
-	stripped := false
-	var out []Unit
-	seen := map[string]bool{}
-	for _, w := range words {
+	for k, w := range words {
 		for _, p := range particles {
 			if n := len([]rune(p)); len(w)-n >= 2 && string(w[len(w)-n:]) == p {
-				w, stripped = w[:len(w)-n], true
+				words[k], stripped = w[:len(w)-n], true
 				break
 			}
 		}
-		if t := string(w); !seen[t] {
-			seen[t] = true
-			out = append(out, Unit{Text: t, Terms: cjkTerms(w), Single: len(w) == 1})
-		}
+	}
+	return words, stripped
+}
+
+// alternative is the units of linked pieces with the particles removed: each
+// Hangul run becomes its words, the first still linked to the piece before
+// and the last to the piece after (예산을-2025 → 예산-2025), the others on
+// their own. It is nil when no word had a particle.
+func alternative(ps []piece) []Unit {
+	stripped := false
+	for _, p := range ps {
+		stripped = stripped || p.stripped
 	}
 	if !stripped {
 		return nil
+	}
+	var alt []piece
+	for k, p := range ps {
+		if p.words == nil {
+			alt = append(alt, p)
+			continue
+		}
+		for n, w := range p.words {
+			alt = append(alt, piece{text: string(w), terms: cjkTerms(w), single: len(w) == 1, joined: n == 0 && k > 0 && p.joined, sep: p.sep})
+		}
+	}
+	var out []Unit
+	seen := map[string]bool{}
+	for i := 0; i < len(alt); {
+		j := i + 1
+		for j < len(alt) && links(&alt[j-1], &alt[j]) {
+			j++
+		}
+		u := unitOf(alt[i:j])
+		if k := unitKey(u); !seen[k] {
+			seen[k] = true
+			out = append(out, u)
+		}
+		i = j
 	}
 	return out
 }

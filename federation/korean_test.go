@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func terms(text string) []string {
@@ -95,7 +97,7 @@ func TestQueryUnits(t *testing.T) {
 		{"TwoSyllableParticle", "서울시에서", []u{{"서울시에서", "서울시"}}},
 		{"ParticlesPerWord", "서울시의 예산을 편성", []u{{"서울시의예산을편성", "서울시 예산 편성"}}},
 		{"TooShortToStrip", "국가 제도", []u{{"국가제도", ""}}},
-		{"Mixed", "K-water 2024년 예산", []u{{"k", ""}, {"water", ""}, {"2024", ""}, {"년예산", ""}}},
+		{"Mixed", "K-water 2024년 예산", []u{{"k-water", ""}, {"2024", ""}, {"년예산", ""}}},
 		{"Repeated", "예산 a 예산", []u{{"예산", ""}, {"a", ""}}},
 		{"Nothing", "?!", nil},
 	} {
@@ -159,5 +161,141 @@ func BenchmarkTerms(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		Terms(text)
+	}
+}
+
+// TestTermsJoinedPositions checks what phrases of joined query runs rely on:
+// the tokens of "151.3", "2025-147" or "투자정책과-1234" are at consecutive
+// positions of the text, and nothing comes between them.
+func TestTermsJoinedPositions(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string // the consecutive terms
+	}{
+		{"총액 151.3억 원", []string{"151", "3"}},
+		{"제2025-147호", []string{"2025", "147"}},
+		{"비율 8.9%", []string{"8", "9"}},
+		{"2024.06.21.", []string{"2024", "06", "21"}},
+		{"투자정책과-1234", []string{"투자", "자정", "정책", "책과", "1234"}},
+		{"K-water", []string{"k", "water"}},
+		{"10:30", []string{"10", "30"}},
+		{"1,234,567", []string{"1", "234", "567"}},
+		{"a/b", []string{"a", "b"}},
+	} {
+		toks := Terms(tc.text)
+		found := false
+		for i := 0; i+len(tc.want) <= len(toks) && !found; i++ {
+			found = true
+			for k, w := range tc.want {
+				if toks[i+k].Term != w || toks[i+k].Position != toks[i].Position+k {
+					found = false
+					break
+				}
+			}
+		}
+		if !found {
+			t.Errorf("Terms(%q) = %+v: no %q at consecutive positions", tc.text, toks, tc.want)
+		}
+	}
+}
+
+func TestQueryUnitsJoined(t *testing.T) {
+	type u struct {
+		text  string
+		terms string
+		alt   string
+	}
+	show := func(us []Unit) []u {
+		var out []u
+		for _, x := range us {
+			var alt []string
+			for _, a := range x.Alt {
+				alt = append(alt, strings.Join(a.Terms, "+"))
+			}
+			out = append(out, u{x.Text, strings.Join(x.Terms, "+"), strings.Join(alt, " ")})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		query string
+		want  []u
+	}{
+		{"151.3", []u{{"151.3", "151+3", ""}}},
+		{"8.9%", []u{{"8.9", "8+9", ""}}},
+		{"2025-147", []u{{"2025-147", "2025+147", ""}}},
+		{"2024.06.21", []u{{"2024.06.21", "2024+06+21", ""}}},
+		{"1,234", []u{{"1,234", "1+234", ""}}},
+		{"ＡＢ－１２", []u{{"ab-12", "ab+12", ""}}},          // full-width
+		{"2025–147", []u{{"2025–147", "2025+147", ""}}}, // en dash
+		// Space around the punctuation separates.
+		{"2025 - 147", []u{{"2025", "2025", ""}, {"147", "147", ""}}},
+		{"151. 3", []u{{"151", "151", ""}, {"3", "3", ""}}},
+		// Other punctuation separates.
+		{"예산·결산", []u{{"예산", "예산", ""}, {"결산", "결산", ""}}},
+		{"국가(國家)", []u{{"국가", "국가", ""}, {"國家", "國家", ""}}},
+		// A change of script alone does not join.
+		{"2024년", []u{{"2024", "2024", ""}, {"년", "년", ""}}},
+		// A lone CJK character matches inside bigrams: never in a phrase.
+		{"1-가", []u{{"1", "1", ""}, {"가", "가", ""}}},
+		{"제2025-147호", []u{{"제", "제", ""}, {"2025-147", "2025+147", ""}, {"호", "호", ""}}},
+		// Hangul: the particle-stripped alternative keeps the join.
+		{"투자정책과-1234", []u{{"투자정책과-1234", "투자+자정+정책+책과+1234", "투자+자정+정책+1234"}}},
+		{"서울시의 예산을-2025", []u{{"서울시의예산을-2025", "서울+울시+시의+의예+예산+산을+2025", "서울+울시 예산+2025"}}},
+		{"2025-예산을 편성", []u{{"2025-예산을편성", "2025+예산+산을+을편+편성", "2025+예산 편성"}}},
+		// Spacing inside Hangul still does not count.
+		{"해외 직접 투자", []u{{"해외직접투자", "해외+외직+직접+접투+투자", ""}}},
+		// The same phrase however punctuated is one unit.
+		{"151.3 151-3", []u{{"151.3", "151+3", ""}}},
+	} {
+		if got := show(QueryUnits(tc.query)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("QueryUnits(%q) =\n %q, want\n %q", tc.query, got, tc.want)
+		}
+	}
+}
+
+// TestTermsNFD checks that decomposed text (NFD: conjoining jamo, combining
+// marks) gives the tokens of the composed text (NFC), with offsets into the
+// text as given.
+func TestTermsNFD(t *testing.T) {
+	for _, nfc := range []string{
+		"2024년 해외직접투자 동향",
+		"각 부처는 지출 구조조정을 통하여 예산을 편성하였다",
+		"Café résumé naïve",
+		"ガイドライン がぎぐ パピプ",
+		"大韓民國 憲法",
+		"쀍 힣 가",
+	} {
+		nfd := norm.NFD.String(nfc)
+		if nfd == nfc && !strings.Contains(nfc, "大") {
+			t.Fatalf("%q has no decomposition", nfc)
+		}
+		want, got := Terms(nfc), Terms(nfd)
+		if len(got) != len(want) {
+			t.Fatalf("NFD %q: %q, want %q", nfc, terms(nfd), terms(nfc))
+		}
+		for i := range got {
+			if got[i].Term != want[i].Term || got[i].Position != want[i].Position || got[i].Kind != want[i].Kind {
+				t.Fatalf("NFD %q: token %d is %+v, want %+v", nfc, i, got[i], want[i])
+			}
+			// The offsets cover the decomposed characters.
+			if span := norm.NFC.String(nfd[got[i].Start:got[i].End]); strings.Join(strings.Fields(span), "") != strings.Join(strings.Fields(nfc[want[i].Start:want[i].End]), "") {
+				t.Fatalf("NFD %q: token %q covers %q", nfc, got[i].Term, nfd[got[i].Start:got[i].End])
+			}
+		}
+		// A query in either form finds the text in either form.
+		for _, q := range []string{nfc, nfd} {
+			us := QueryUnits(q)
+			if !reflect.DeepEqual(us, QueryUnits(nfc)) {
+				t.Fatalf("QueryUnits(NFD %q) differs", nfc)
+			}
+		}
+	}
+	// Marks after a CJK character belong to it; old Hangul jamo that do not
+	// compose stay characters of their own.
+	if got := terms("가\u0301나"); !reflect.DeepEqual(got, []string{"가나"}) {
+		t.Fatalf("got %q", got)
+	}
+	if got := terms("\u1100\u1100"); !reflect.DeepEqual(got, []string{"\u1100\u1100"}) {
+		t.Fatalf("got %q", got)
 	}
 }

@@ -19,9 +19,17 @@ const (
 	SortNewest    Sort = "newest"
 )
 
-// Limits on a query, enforced by Query.Normalize.
+// Limits on a query, enforced by Query.Normalize. They bound the work of a
+// search by the query's structure: each term of the query is a searcher per
+// field, and a phrase of many bigrams a conjunction of as many, so the cost
+// grows with the number of terms (a run of 500 Hangul syllables was one
+// phrase of 499 bigrams and took most of a second). MaxQueryCost allows a
+// Hangul run of about 33 syllables with particles or 64 without, or 32
+// words; a longer query is refused with a message rather than cut.
 const (
-	MaxQueryRunes = 500
+	MaxQueryRunes = 200
+	MaxQueryWords = 32 // separated by spaces
+	MaxQueryCost  = 64 // see QueryCost
 	MaxPageSize   = 100
 	MaxPage       = 1000
 	DefaultSize   = 10

@@ -245,12 +245,60 @@ func backToSpace(text string, start, end int) int {
 	return end
 }
 
+// isLeader reports whether r is a character of which tables of contents
+// make dot leaders ("제1장 총칙 ········ 3").
+func isLeader(r rune) bool {
+	switch r {
+	case '.', '·', '…', '‥', '⋯', '・', '･', '∙', '⋅', '․', '‧', '•':
+		return true
+	}
+	return false
+}
+
+// minLeaderRun is the number of leader characters that are shown as one
+// ellipsis; shorter runs ("...", "……") are ordinary punctuation.
+const minLeaderRun = 4
+
+// leaderRun returns the length in bytes of the run of leader characters,
+// possibly spaced (". . . ."), at the start of s if it has at least
+// minLeaderRun of them, else 0. Spaces after the run's last leader are not
+// part of it.
+func leaderRun(s string) int {
+	n, end := 0, 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isLeader(r):
+			n++
+			i += size
+			end = i
+		case unicode.IsSpace(r) && n > 0:
+			i += size
+		default:
+			i = len(s)
+		}
+	}
+	if n < minLeaderRun {
+		return 0
+	}
+	return end
+}
+
 // writeEscaped writes s as HTML text: escaped, whitespace and control
-// characters collapsed to single spaces, invalid UTF-8 replaced.
+// characters collapsed to single spaces, runs of dot leaders to one
+// ellipsis, invalid UTF-8 replaced.
 func writeEscaped(b *strings.Builder, s string) {
 	space := false
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if isLeader(r) {
+			if n := leaderRun(s[i:]); n > 0 {
+				b.WriteString("…")
+				i += n
+				space = false
+				continue
+			}
+		}
 		i += size
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			if !space {

@@ -27,6 +27,21 @@ func TestSnippet(t *testing.T) {
 		{"WhitespaceCollapsed", "예산\n\n\t편성", "편성", 100, "예산 <mark>편성</mark>"},
 		{"NoMatchStart", "가나다라 마바사아 자차카타 파하", "없는말", 9, "가나다라 마바사아…"},
 		{"Empty", "", "예산", 100, ""},
+		// Runs joined by punctuation match whole.
+		{"DecimalWhole", "총 151,617건 중 3,555건, 평균 151.3일", "151.3", 100, "총 151,617건 중 3,555건, 평균 <mark>151.3</mark>일"},
+		{"DecimalNotApart", "총 151,617건 중 3,555건", "151.3", 100, "총 151,617건 중 3,555건"},
+		{"DocumentNumberWhole", "2025-14 및 147 그리고 2025-147호", "2025-147", 100, "2025-14 및 147 그리고 <mark>2025-147</mark>호"},
+		{"PercentWhole", "8.9% 증가, 9.8% 감소", "8.9%", 100, "<mark>8.9</mark>% 증가, 9.8% 감소"},
+		{"HangulAndNumber", "문서번호 투자정책과-1234 참조", "투자정책과-1234", 100, "문서번호 <mark>투자정책과-1234</mark> 참조"},
+		// Tables of contents: leader runs become one ellipsis.
+		{"LeaderDots", "제1장 총칙 ··········· 3 제2장 예산 .......... 7", "예산", 100, "제1장 총칙 … 3 제2장 <mark>예산</mark> … 7"},
+		{"LeaderEllipses", "1. 개요 ………………… 1", "개요", 100, "1. <mark>개요</mark> … 1"},
+		{"LeaderSpaced", "부록 . . . . . 12", "부록", 100, "<mark>부록</mark> … 12"},
+		{"ShortDotsKept", "등... 그리고…… 끝.", "끝", 100, "등... 그리고…… <mark>끝</mark>."},
+		{"LeaderEscapingKept", "<b>목차</b>·····&", "목차", 100, "&lt;b&gt;<mark>목차</mark>&lt;/b&gt;…&amp;"},
+		// Decomposed text: the marks cover its characters.
+		{"NFDText", "\u110b\u1168\u1109\u1161\u11ab\u110b\u1173\u11af \u1111\u1167\u11ab\u1109\u1165\u11bc", "예산", 100,
+			"<mark>\u110b\u1168\u1109\u1161\u11ab</mark>\u110b\u1173\u11af \u1111\u1167\u11ab\u1109\u1165\u11bc"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Snippet(tc.text, tc.query, tc.max); got != tc.want {

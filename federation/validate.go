@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/plaza-portal/plaza/tenants"
 )
 
@@ -17,7 +19,12 @@ var filterRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 // are lower-cased. It returns an Invalid error saying what is wrong.
 func (q *Query) Normalize() error {
 	const op = "search.query"
-	q.Text = strings.TrimSpace(strings.ToValidUTF8(q.Text, ""))
+	if !utf8.ValidString(q.Text) {
+		return tenants.Errorf(op, tenants.Invalid, "검색어에 올바르지 않은 문자가 있습니다 (UTF-8이 아님) / query is not valid UTF-8")
+	}
+	// NFC, the form the index holds: a decomposed Hangul syllable (ᄀ+ᅡ)
+	// becomes one (가).
+	q.Text = strings.TrimSpace(norm.NFC.String(q.Text))
 	q.Tenant = strings.ToLower(strings.TrimSpace(q.Tenant))
 	q.Type = strings.ToLower(strings.TrimSpace(q.Type))
 	q.Format = strings.ToLower(strings.TrimSpace(q.Format))
@@ -25,6 +32,12 @@ func (q *Query) Normalize() error {
 
 	if n := utf8.RuneCountInString(q.Text); n > MaxQueryRunes {
 		return tenants.Errorf(op, tenants.Invalid, "검색어가 너무 깁니다 (%d자, 최대 %d자) / query too long (%d characters, at most %d)", n, MaxQueryRunes, n, MaxQueryRunes)
+	}
+	if n := len(strings.Fields(q.Text)); n > MaxQueryWords {
+		return tenants.Errorf(op, tenants.Invalid, "검색어가 너무 깁니다 (%d단어, 최대 %d단어) / query too long (%d words, at most %d)", n, MaxQueryWords, n, MaxQueryWords)
+	}
+	if n := QueryCost(q.Text); n > MaxQueryCost {
+		return tenants.Errorf(op, tenants.Invalid, "검색어가 너무 깁니다: 검색할 낱말 조각이 %d개로 최대 %d개를 넘습니다. 더 짧거나 적은 낱말로 검색하십시오 / query too long: it expands to %d search terms, at most %d; use fewer or shorter words", n, MaxQueryCost, n, MaxQueryCost)
 	}
 	switch {
 	case q.Page == 0:
@@ -57,6 +70,34 @@ func (q *Query) Normalize() error {
 		}
 	}
 	return nil
+}
+
+// singleCost is what a lone CJK character costs in QueryCost. It is
+// searched as a prefix and a wildcard over the terms of every field: the
+// union of the postings of every bigram that holds the character, in most
+// documents. On the benchmark index one costs about a hundred bigram terms
+// of a phrase; 16 allows four in a query ("2024년 3월 4일" has three).
+const singleCost = 16
+
+// QueryCost is the number of index terms a query text expands to: the terms
+// of each unit (every bigram of a Hangul run is a term of its phrase) and of
+// its particle-stripped alternative, a lone CJK character counting
+// singleCost. The work of a search grows with it, whatever the index.
+func QueryCost(text string) int {
+	n := 0
+	cost := func(u Unit) int {
+		if u.Single {
+			return singleCost
+		}
+		return len(u.Terms)
+	}
+	for _, u := range QueryUnits(text) {
+		n += cost(u)
+		for _, a := range u.Alt {
+			n += cost(a)
+		}
+	}
+	return n
 }
 
 // clip shortens a rejected value before an error message quotes it back.

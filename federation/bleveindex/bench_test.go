@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,13 +70,13 @@ func benchEntry(r *rand.Rand, i int) federation.Entry {
 	}
 }
 
-func BenchmarkSearch(b *testing.B) {
-	const n = 3000
+// benchIndex opens an index on disk holding n generated entries.
+func benchIndex(b *testing.B, n int) *Index {
 	x, err := Open(b.TempDir() + "/index")
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer x.Close()
+	b.Cleanup(func() { x.Close() })
 	r := rand.New(rand.NewPCG(1, 2))
 	es := make([]federation.Entry, n)
 	for i := range es {
@@ -86,6 +87,11 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("indexed %d entries in %v", n, time.Since(began))
+	return x
+}
+
+func BenchmarkSearch(b *testing.B) {
+	x := benchIndex(b, 3000)
 
 	queries := []federation.Query{
 		{Text: "해외 직접 투자"},
@@ -121,4 +127,52 @@ func BenchmarkSearch(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// BenchmarkSearchWorstCase measures the most expensive queries a client may
+// send: the longest accepted run of one syllable (one phrase of as many
+// bigrams as the limits allow), the most words, and a query just over the
+// limits, which must be refused before it reaches the index.
+func BenchmarkSearchWorstCase(b *testing.B) {
+	x := benchIndex(b, 1000)
+	// 32 words, searched as 32 units: topic words apart by numbers.
+	var words []string
+	for k := range 16 {
+		t := benchTopics[k%len(benchTopics)]
+		words = append(words, t[k%len(t)], strconv.Itoa(2010+k))
+	}
+	queries := []struct {
+		name string
+		text string
+	}{
+		{"가x500", strings.Repeat("가", 500)},                           // the tester's: over every limit now
+		{"5singles", "가.나.다.라.마"},                                     // over the limit now
+		{"가x200", strings.Repeat("가", 200)},                           // as many characters as allowed, but 199 bigrams
+		{"가x33", strings.Repeat("가", 33)},                             // the longest run of it allowed: 32 bigrams and 31 without the particle 가
+		{"run65", string([]rune(strings.Repeat("해외직접투자동향", 9))[:65])}, // the longest run without a particle: 64 bigrams
+		{"4singles", "가.나.다.라"},                                       // lone syllables: prefix and wildcard each
+		{"32words", strings.Join(words, " ")},
+		{"typical", "2024년 해외 직접 투자 동향"},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			var total int
+			refused := false
+			for b.Loop() {
+				res, err := x.Search(context.Background(), federation.Query{Text: q.text})
+				if tenants.Is(err, tenants.Invalid) {
+					refused = true
+					continue
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				total = res.Total
+			}
+			b.ReportMetric(float64(total), "hits")
+			if refused {
+				b.ReportMetric(1, "refused")
+			}
+		})
+	}
 }

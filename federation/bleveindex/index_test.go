@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/plaza-portal/plaza/federation"
 	"github.com/plaza-portal/plaza/tenants"
 )
@@ -449,5 +451,84 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if r, _ := x.Revision(ctx, "seoul", "c"); r != 80 {
 		t.Fatalf("revision %d, want the highest, 80", r)
+	}
+}
+
+// TestSearchJoinedNumbers: the runs of one query word joined by punctuation
+// are one phrase, so a number is matched whole, not its parts anywhere.
+func TestSearchJoinedNumbers(t *testing.T) {
+	ctx := context.Background()
+	x, _ := mustOpen(t)
+	for _, e := range []federation.Entry{
+		{Tenant: "nts", ID: "stat-1", Revision: 1, Title: "민원 처리 통계", Text: "평균 처리 기간은 151.3일이며 전년보다 8.9% 줄었다."},
+		{Tenant: "nts", ID: "stat-2", Revision: 1, Title: "민원 접수 현황", Text: "총 151,617건 중 3,555건을 처리하였다. 2025년 147건, 9.8% 증가."},
+		{Tenant: "nts", ID: "notice-147", Revision: 1, Title: "고시 제2025-147호", Number: "고시-2025-147", Text: "세부 기준을 고시한다."},
+	} {
+		if err := x.Put(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		text string
+		want []string
+		mark string
+	}{
+		{"151.3", []string{"nts/stat-1"}, "<mark>151.3</mark>"},
+		{"8.9%", []string{"nts/stat-1"}, "<mark>8.9</mark>%"},
+		{"2025-147", []string{"nts/notice-147"}, ""},
+		{"고시-2025-147", []string{"nts/notice-147"}, ""},
+		{"151,617", []string{"nts/stat-2"}, "<mark>151,617</mark>"},
+		{"151", []string{"nts/stat-1", "nts/stat-2"}, ""},
+	} {
+		res := mustSearch(t, x, federation.Query{Text: tc.text, Size: 100})
+		got := ids(res)
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: got %v, want %v", tc.text, got, tc.want)
+			continue
+		}
+		if tc.mark != "" && !strings.Contains(res.Hits[0].Snippet, tc.mark) {
+			t.Errorf("%q: snippet %q, want %s", tc.text, res.Hits[0].Snippet, tc.mark)
+		}
+	}
+}
+
+// TestSearchUnicode: decomposed (NFD) Hangul in the query or in the text
+// finds the composed form, and a query that is not UTF-8 is refused instead
+// of listing everything.
+func TestSearchUnicode(t *testing.T) {
+	ctx := context.Background()
+	x, _ := mustOpen(t)
+	nfd := func(s string) string { return norm.NFD.String(s) }
+	want := ids(mustSearch(t, x, federation.Query{Text: "해외 직접 투자", Size: 100}))
+	if got := ids(mustSearch(t, x, federation.Query{Text: nfd("해외 직접 투자"), Size: 100})); len(want) != 2 || !slices.Equal(got, want) {
+		t.Fatalf("NFD query: got %v, want %v", got, want)
+	}
+	if err := x.Put(ctx, federation.Entry{Tenant: "seoul", ID: "nfd", Revision: 1, Title: nfd("도시재생 활성화 계획"), Text: nfd("주민 참여형 도시재생 활성화 방안을 마련한다.")}); err != nil {
+		t.Fatal(err)
+	}
+	res := mustSearch(t, x, federation.Query{Text: "도시재생"})
+	if got := ids(res); !slices.Equal(got, []string{"seoul/nfd"}) {
+		t.Fatalf("NFD text: got %v", got)
+	}
+	if s := res.Hits[0].Snippet; !strings.Contains(s, "<mark>"+nfd("도시재생")+"</mark>") {
+		t.Fatalf("NFD snippet %q", s)
+	}
+	for _, q := range []string{"\xff\xfe", "예산\xff"} {
+		if _, err := x.Search(ctx, federation.Query{Text: q}); !tenants.Is(err, tenants.Invalid) {
+			t.Errorf("Search(%q) = %v, want Invalid", q, err)
+		}
+	}
+}
+
+// TestSearchTooComplex: a query expanding to more terms than the limits is
+// refused before it reaches the index (it cost up to a second of CPU).
+func TestSearchTooComplex(t *testing.T) {
+	x, _ := mustOpen(t)
+	for _, q := range []string{strings.Repeat("가", 500), strings.Repeat("가", 200), strings.Repeat("해외 직접 투자 ", 12), "1가 2나 3다 4라 5마 6바 7사 8아 9자"} {
+		_, err := x.Search(context.Background(), federation.Query{Text: q})
+		if !tenants.Is(err, tenants.Invalid) || !strings.Contains(tenants.PublicMessage(err), "query too long") {
+			t.Errorf("Search(%.30q…) = %v, want Invalid", q, err)
+		}
 	}
 }
