@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/plaza-portal/plaza/federation"
 	"github.com/plaza-portal/plaza/federation/bleveindex"
@@ -115,8 +116,18 @@ func (a *App) reconcile(ctx context.Context) error {
 func (a *App) Close() error {
 	var errs []error
 	if a.stream != nil {
+		// Let the indexer drain what was announced; if the index keeps
+		// failing, give up after a while: the reconciler indexes the rest at
+		// the next start.
 		a.stream.Close()
-		errs = append(errs, ignoreCanceled(<-a.indexerDone))
+		select {
+		case err := <-a.indexerDone:
+			errs = append(errs, ignoreCanceled(err))
+		case <-time.After(time.Minute):
+			a.log.Warn("색인이 끝나지 않아 멈춥니다. 다음 시작 때 맞춥니다 / stopping before the index caught up; the next start reconciles")
+			a.stopIndexer()
+			<-a.indexerDone
+		}
 		a.stopIndexer()
 	}
 	if a.index != nil {
