@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plaza-portal/plaza/tenants/extract"
+
 	"github.com/plaza-portal/plaza/tenants/corpustest"
 
 	"github.com/plaza-portal/plaza/federation"
@@ -62,7 +64,7 @@ func TestStreamToIndex(t *testing.T) {
 	stream := memstream.New()
 	ix := federation.NewIndexer(s.archive, s.index)
 	go ix.Run(ctx, stream)
-	pub := tenants.NewPublisher(s.archive, stream)
+	pub := tenants.NewPublisher(s.archive, extract.Extractor{}, stream)
 
 	press := corpustest.File(t, "docs/hwpx/moef_press_2025q1_overseas_direct_investment.hwpx")
 	p, err := pub.Publish(ctx, tenants.Submission{Tenant: "seoul", Type: tenants.TypePressRelease, Title: "'25년 1분기 해외직접투자 동향",
@@ -102,7 +104,7 @@ func TestReconcile(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
 	lost := &dropAll{}
-	pub := tenants.NewPublisher(s.archive, lost) // announcements are lost
+	pub := tenants.NewPublisher(s.archive, extract.Extractor{}, lost) // announcements are lost
 	a, err := pub.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp", Data: corpustest.File(t, "docs/hwp/nts_ruling_2008-12-26_beopgyu-yangdo-2008-0091.hwp")}}})
 	if err != nil {
 		t.Fatal(err)

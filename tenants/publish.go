@@ -4,18 +4,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
+	"hash/fnv"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/plaza-portal/plaza/tenants/extract"
 )
 
 // Limits of one submission.
@@ -70,13 +68,28 @@ type Publication struct {
 // indexer puts it in the federated index. Safe for concurrent use.
 type Publisher struct {
 	archive  *Archive
+	extract  Extractor
 	announce Announcer
 	now      func() time.Time
+	// docLocks serialise publications of one document (striped by id), so
+	// two updates cannot both write file n of the same document. They hold
+	// within a process; the data folder (or, on shared engines, a lease)
+	// keeps other processes out.
+	docLocks [64]sync.Mutex
 }
 
-// NewPublisher returns a publisher writing to archive and announcing on a.
-func NewPublisher(archive *Archive, a Announcer) *Publisher {
-	return &Publisher{archive: archive, announce: a, now: time.Now}
+// NewPublisher returns a publisher reading files with x, writing to archive
+// and announcing on a.
+func NewPublisher(archive *Archive, x Extractor, a Announcer) *Publisher {
+	return &Publisher{archive: archive, extract: x, announce: a, now: time.Now}
+}
+
+func (p *Publisher) lock(tenant, id string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(tenant + "/" + id))
+	mu := &p.docLocks[h.Sum32()%uint32(len(p.docLocks))]
+	mu.Lock()
+	return mu.Unlock
 }
 
 // Publish validates and stores a submission. A file that cannot be read
@@ -109,16 +122,16 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 	if err != nil {
 		return nil, E(op, err)
 	}
-	var old *Document
-	var etag string
-	if id != "" {
-		old, etag, err = p.archive.Document(ctx, t.Slug, id)
-		if Is(err, NotFound) { // a checksum entry whose record was never written
-			old, err = nil, nil
-		}
-		if err != nil {
-			return nil, E(op, err)
-		}
+	if id == "" {
+		id = sums[0][:16]
+	}
+	defer p.lock(t.Slug, id)()
+	old, etag, err := p.archive.Document(ctx, t.Slug, id)
+	if Is(err, NotFound) { // new, or a checksum entry whose record was never written
+		old, err = nil, nil
+	}
+	if err != nil {
+		return nil, E(op, err)
 	}
 
 	// Only files the document does not hold yet are read and stored; the
@@ -140,26 +153,19 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 	}
 	files := make([]File, 0, len(fresh))
 	texts := make([]string, 0, len(fresh))
-	var header extract.HeaderFields
-	var declaredTitle string
+	var first *Extraction
 	for k, i := range fresh {
 		u := s.Files[i]
-		res, err := extract.File(u.Name, u.Data)
+		x, err := p.extract.Extract(u.Name, u.Data)
 		if err != nil {
-			var r *extract.Refusal
-			if errors.As(err, &r) {
-				return nil, E(op, Invalid, fmt.Sprintf("%s: %s", u.Name, r.Reason), err)
-			}
 			return nil, E(op, err)
 		}
 		// NFC, so text decomposed by its producer matches what people type.
-		text := truncateUTF8(norm.NFC.String(res.Text), MaxIndexText)
-		files = append(files, File{N: next + k, Name: cleanFileName(u.Name), Size: int64(len(u.Data)), MediaType: res.Format.MediaType(),
-			Format: string(res.Format), SHA256: sums[i], TextChars: utf8.RuneCountInString(res.Text)})
-		texts = append(texts, text)
+		texts = append(texts, truncateUTF8(norm.NFC.String(x.Text), MaxIndexText))
+		files = append(files, File{N: next + k, Name: cleanFileName(u.Name), Size: int64(len(u.Data)), MediaType: x.MediaType,
+			Format: x.Format, SHA256: sums[i], TextChars: utf8.RuneCountInString(x.Text)})
 		if k == 0 {
-			header = extract.Header(res.Text)
-			declaredTitle = res.Title
+			first = x
 		}
 	}
 
@@ -174,18 +180,9 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 		d.Files = append(slices.Clone(old.Files), files...)
 		s.applyTo(d)
 	} else {
-		d = &Document{
-			Tenant: t.Slug, ID: sums[0][:16], Type: s.Type, Title: s.Title, Summary: s.Summary, Department: s.Department,
-			Author: s.Author, Number: s.Number, Produced: s.Produced, Disclosure: s.Disclosure,
-			Grounds: s.Grounds, Files: files,
-		}
-		fillFromHeader(d, header, declaredTitle, s.Files[0].Name)
-		if d.Disclosure == "" {
-			d.Disclosure = DisclosureFull
-		}
-		if d.Type == "" {
-			d.Type = TypeOther
-		}
+		d = &Document{Tenant: t.Slug, ID: id, Files: files, Disclosure: DisclosureFull, Type: TypeOther}
+		s.applyTo(d)
+		fillFromFile(d, first, s.Files[0].Name)
 	}
 	now := p.now().UTC().Truncate(time.Second)
 	if d.Disclosed.IsZero() {
@@ -193,10 +190,11 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 	}
 	d.Revision++
 	d.Updated = now
-	id = d.ID
 
-	// Originals and text first, the record last: the record is the commit
-	// point, so a crash before it leaves only unreferenced objects.
+	// Originals, text and checksum entries first, the record last: the
+	// record is the commit point. A crash before it leaves objects no record
+	// names, and checksum entries whose record is missing, which the next
+	// publication of the same files takes over.
 	for k, f := range files {
 		if _, err := p.archive.put(ctx, bucket, fileKey(id, f), f.MediaType, s.Files[fresh[k]].Data, PutOptions{}); err != nil {
 			return nil, E(op, err)
@@ -204,14 +202,12 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 		if _, err := p.archive.put(ctx, bucket, textKey(id, f.N), "text/plain; charset=utf-8", []byte(texts[k]), PutOptions{}); err != nil {
 			return nil, E(op, err)
 		}
-	}
-	if err := p.archive.writeRecord(ctx, bucket, d, etag); err != nil {
-		return nil, E(op, err)
-	}
-	for _, f := range files {
 		if _, err := p.archive.put(ctx, bucket, checksumKey(f.SHA256), "", []byte(id), PutOptions{}); err != nil {
 			return nil, E(op, err)
 		}
+	}
+	if err := p.archive.writeRecord(ctx, bucket, d, etag); err != nil {
+		return nil, E(op, err)
 	}
 	// The record is written; if the announcement is lost, the reconciler
 	// finds the document at the next start.
@@ -307,27 +303,34 @@ func (s *Submission) applyTo(d *Document) {
 	}
 }
 
-// fillFromHeader fills metadata the submitter left empty from what the first
-// file declares: its header block, its document properties, its name.
-func fillFromHeader(d *Document, h extract.HeaderFields, declared, fileName string) {
-	if d.Title == "" {
-		d.Title = firstNonEmpty(h.Title, declared, strings.TrimSuffix(path.Base(filepath.ToSlash(fileName)), path.Ext(fileName)))
+// fillFromFile fills what a new document's submission left empty from what
+// its first file declares. Only a fully disclosed document takes anything
+// from the content: the summary, number or title printed in a withheld
+// document is part of what is withheld, so it gets its file name as title.
+func fillFromFile(d *Document, x *Extraction, fileName string) {
+	stem := strings.TrimSuffix(path.Base(filepath.ToSlash(fileName)), path.Ext(fileName))
+	if d.Disclosure != DisclosureFull {
+		d.Title = firstNonEmpty(d.Title, stem)
+		return
 	}
-	if d.Number == "" {
-		d.Number = h.Number
-	}
-	if d.Subject == "" {
-		d.Subject = h.Subject
-	}
-	if d.Summary == "" {
-		d.Summary = h.Summary
-	}
+	h := x.Header
+	d.Title = clipRunes(strings.Join(strings.Fields(firstNonEmpty(d.Title, h.Title, x.Title, stem)), " "), MaxTitleLen)
+	d.Number = clipRunes(firstNonEmpty(d.Number, h.Number), 200)
+	d.Subject = clipRunes(firstNonEmpty(d.Subject, h.Subject), 200)
+	d.Summary = firstNonEmpty(d.Summary, h.Summary)
 	if d.Produced.IsZero() && h.Date != "" {
 		if dt, err := ParseDate(h.Date); err == nil {
 			d.Produced = dt
 		}
 	}
-	d.Title = strings.Join(strings.Fields(d.Title), " ")
+}
+
+// clipRunes cuts s to at most n characters.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -337,21 +340,6 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// sameRecord reports whether a new submission would change nothing.
-func sameRecord(old, d *Document) bool {
-	if len(old.Files) != len(d.Files) {
-		return false
-	}
-	for i := range old.Files {
-		if old.Files[i] != d.Files[i] {
-			return false
-		}
-	}
-	return old.Type == d.Type && old.Title == d.Title && old.Summary == d.Summary && old.Department == d.Department &&
-		old.Author == d.Author && old.Number == d.Number && old.Subject == d.Subject && old.Produced == d.Produced &&
-		old.Disclosure == d.Disclosure && slices.Equal(old.Grounds, d.Grounds)
 }
 
 // cleanFileName keeps the original name's base for download (an HWPX named

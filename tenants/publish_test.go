@@ -2,9 +2,15 @@ package tenants_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/plaza-portal/plaza/tenants/extract"
 
 	"github.com/plaza-portal/plaza/tenants/corpustest"
 
@@ -45,7 +51,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	arc := tenants.NewArchive(store, reg)
 	ann := &announcements{}
-	return &fixture{store: store, registry: reg, archive: arc, publisher: tenants.NewPublisher(arc, ann), announced: ann}
+	return &fixture{store: store, registry: reg, archive: arc, publisher: tenants.NewPublisher(arc, extract.Extractor{}, ann), announced: ann}
 }
 
 func TestPublish(t *testing.T) {
@@ -195,16 +201,78 @@ func TestPublish(t *testing.T) {
 	})
 	t.Run("WithheldDocumentKeepsItsContent", func(t *testing.T) {
 		f := newFixture(t)
-		pub, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Title: "감사 결과 보고", Disclosure: tenants.DisclosureNone,
+		pub, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Disclosure: tenants.DisclosureNone,
 			Grounds: []tenants.Ground{5}, Files: []tenants.Upload{{Name: "a.hwp", Data: ruling}}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Nothing printed in the withheld file becomes public metadata.
+		if d := pub.Document; d.Title != "a" || d.Summary != "" || d.Number != "" || d.Subject != "" || !d.Produced.IsZero() {
+			t.Fatalf("withheld document took metadata from its content: %+v", d)
 		}
 		if _, err := f.archive.Text(ctx, pub.Document); !tenants.Is(err, tenants.Forbidden) {
 			t.Fatalf("text of withheld document: %v", err)
 		}
 		if _, _, err := f.archive.OpenFile(ctx, pub.Document, 0); !tenants.Is(err, tenants.Forbidden) {
 			t.Fatalf("file of withheld document: %v", err)
+		}
+	})
+	t.Run("CrashBeforeTheRecordIsTakenOver", func(t *testing.T) {
+		// Files, text and checksum entries were written, then the process
+		// died before meta.json: publishing again completes the document.
+		f := newFixture(t)
+		sub := tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp", Data: ruling}}}
+		first, err := f.publisher.Publish(ctx, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.store.Delete(ctx, "plaza-seoul", "documents/"+first.Document.ID+"/meta.json"); err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.publisher.Publish(ctx, sub)
+		if err != nil || again.Outcome != tenants.Published || again.Document.ID != first.Document.ID {
+			t.Fatalf("again = %+v, %v", again, err)
+		}
+	})
+	t.Run("ConcurrentUpdatesOfOneDocument", func(t *testing.T) {
+		f := newFixture(t)
+		base, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Files: []tenants.Upload{{Name: "a.hwp", Data: ruling}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra := []string{"docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp", "docs/hwp/moef_integrated_fiscal_stats_2010-11.hwp",
+			"docs/hwp/tax_tribunal_decision_2009-10-27_josim-2009-jeon-9999.hwp", "docs/hwp/moef_tax_reply_2022-02-23_intl-tax-98.hwp"}
+		var wg sync.WaitGroup
+		errs := make([]error, len(extra))
+		for i, rel := range extra {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul",
+					Files: []tenants.Upload{{Name: "a.hwp", Data: ruling}, {Name: filepath.Base(rel), Data: corpustest.File(t, rel)}}})
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, _, err := f.archive.Document(ctx, "seoul", base.Document.ID)
+		if err != nil || len(d.Files) != 5 || d.Revision != 5 {
+			t.Fatalf("document = %+v, %v", d, err)
+		}
+		for n, file := range d.Files {
+			obj, _, err := f.archive.OpenFile(ctx, d, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := sha256.New()
+			io.Copy(h, obj)
+			obj.Close()
+			if hex.EncodeToString(h.Sum(nil)) != file.SHA256 {
+				t.Fatalf("file %d does not hold the bytes its record names", n)
+			}
 		}
 	})
 	t.Run("ConcurrentPublishersMakeOneDocument", func(t *testing.T) {

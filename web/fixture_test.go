@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/plaza-portal/plaza/tenants/extract"
+
 	"github.com/plaza-portal/plaza/tenants/corpustest"
 
 	"github.com/plaza-portal/plaza/federation"
@@ -129,7 +131,7 @@ func newTestServer(t testing.TB) (*Server, *fixture) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	pub := tenants.NewPublisher(arc, federation.NewIndexer(arc, idx))
+	pub := tenants.NewPublisher(arc, extract.Extractor{}, federation.NewIndexer(arc, idx))
 
 	tf, err := os.Open(filepath.Join(corpus, "tenants.csv"))
 	if err != nil {

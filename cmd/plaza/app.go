@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/plaza-portal/plaza/tenants/extract"
+
 	"github.com/plaza-portal/plaza/federation"
 	"github.com/plaza-portal/plaza/federation/bleveindex"
 	"github.com/plaza-portal/plaza/storage/disk"
@@ -80,7 +82,7 @@ func openAppWithIndex(ctx context.Context, cfg Config, log *slog.Logger, index s
 	}
 	a.stream = memstream.New()
 	a.indexer = federation.NewIndexer(a.archive, a.index)
-	a.publisher = tenants.NewPublisher(a.archive, a.stream)
+	a.publisher = tenants.NewPublisher(a.archive, extract.Extractor{}, a.stream)
 	a.importer = importer.New(a.registry, a.publisher)
 
 	ictx, cancel := context.WithCancel(context.Background())

@@ -4,8 +4,8 @@
 // bytes, never from the file name. Files that cannot be read are refused with
 // a *Refusal that says why, in words a clerk understands.
 //
-// The package is a leaf: it imports nothing of Plaza's, so the domain can use
-// it without a cycle.
+// Extractor adapts the package to tenants.Extractor; cmd wires it into the
+// publisher, so the domain depends on the interface, not on the engines.
 package extract
 
 import (
@@ -52,6 +52,10 @@ func (r *Refusal) Error() string {
 }
 
 func (r *Refusal) Unwrap() error { return r.Err }
+
+// ErrEngine marks a failure of a reading engine itself (the PDF engine could
+// not start, or stayed busy): the file is not to blame, and it is no Refusal.
+var ErrEngine = errors.New("extract: engine unavailable")
 
 // IsRefusal reports whether err is (or wraps) a *Refusal.
 func IsRefusal(err error) bool {
@@ -135,6 +139,9 @@ func File(name string, data []byte) (*Result, error) {
 				r.File = name
 			}
 			return nil, r
+		}
+		if errors.Is(err, ErrEngine) {
+			return nil, err // not the file's fault
 		}
 		return nil, &Refusal{File: name, Reason: fmt.Sprintf("%s 파일을 읽는 중 오류가 났습니다: 파일이 손상되었을 수 있습니다 / the %s file could not be read: it may be damaged", f, f), Err: err}
 	}

@@ -105,11 +105,11 @@ func readPDF(data []byte) (res *Result, err error) {
 	}
 	pool, err := pdfPool()
 	if err != nil {
-		return nil, fmt.Errorf("pdf: start engine: %w", err)
+		return nil, fmt.Errorf("%w: pdf: start engine: %w", ErrEngine, err)
 	}
 	inst, err := pool.GetInstance(pdfWait)
 	if err != nil {
-		return nil, fmt.Errorf("pdf: engine busy: %w", err)
+		return nil, fmt.Errorf("%w: pdf: engine busy: %w", ErrEngine, err)
 	}
 	// Close drops the instance and its memory: a large document leaves
 	// nothing behind for the next one.

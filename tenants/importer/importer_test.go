@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plaza-portal/plaza/tenants/extract"
+
 	"github.com/plaza-portal/plaza/tenants/corpustest"
 
 	"github.com/plaza-portal/plaza/storage/disk"
@@ -34,7 +36,7 @@ func newStack(t *testing.T) *stack {
 	}
 	arc := tenants.NewArchive(store, reg)
 	st := memstream.New()
-	return &stack{registry: reg, archive: arc, stream: st, importer: importer.New(reg, tenants.NewPublisher(arc, st))}
+	return &stack{registry: reg, archive: arc, stream: st, importer: importer.New(reg, tenants.NewPublisher(arc, extract.Extractor{}, st))}
 }
 
 func (s *stack) documents(t *testing.T, tenant string) []*tenants.Document {
