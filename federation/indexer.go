@@ -37,9 +37,13 @@ type Indexer struct {
 
 var _ tenants.Announcer = (*Indexer)(nil)
 
-// NewIndexer returns an indexer from catalog into index.
-func NewIndexer(catalog Catalog, index Index) *Indexer {
-	return &Indexer{catalog: catalog, index: index, log: slog.Default()}
+// NewIndexer returns an indexer from catalog into index, logging records it
+// cannot read to log (slog.Default when nil).
+func NewIndexer(catalog Catalog, index Index, log *slog.Logger) *Indexer {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Indexer{catalog: catalog, index: index, log: log}
 }
 
 // Announce applies one change at once: the indexer as its own synchronous
@@ -70,12 +74,18 @@ func (ix *Indexer) Apply(ctx context.Context, changes []tenants.Change) error {
 			}
 			continue
 		}
-		if err != nil {
-			return err
+		var e Entry
+		if err == nil {
+			e, err = EntryOf(ctx, ix.catalog, d)
 		}
-		e, err := EntryOf(ctx, ix.catalog, d)
 		if err != nil {
-			return err
+			if tenants.Is(err, tenants.Unavailable) || ctx.Err() != nil {
+				return err // the store is failing: the batch is offered again
+			}
+			// One damaged record must not hold up every change behind it;
+			// it is logged, and reconciliation names it again.
+			ix.log.Warn("읽을 수 없는 문서 기록을 색인하지 않습니다 / not indexing an unreadable record", "tenant", c.Tenant, "id", c.ID, "err", err)
+			continue
 		}
 		batch = append(batch, e)
 	}

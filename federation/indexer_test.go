@@ -62,7 +62,7 @@ func TestStreamToIndex(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	stream := memstream.New()
-	ix := federation.NewIndexer(s.archive, s.index)
+	ix := federation.NewIndexer(s.archive, s.index, nil)
 	go ix.Run(ctx, stream)
 	pub := tenants.NewPublisher(s.archive, extract.Extractor{}, stream)
 
@@ -86,6 +86,26 @@ func TestStreamToIndex(t *testing.T) {
 	if rev, _ := s.index.Revision(ctx, "seoul", p.Document.ID); rev != 1 {
 		t.Fatalf("revision %d after replay", rev)
 	}
+	// A damaged record is skipped, and changes behind it still apply.
+	broken := `{"broken`
+	if _, err := s.store.Put(ctx, "plaza-seoul", "documents/damaged/meta.json", strings.NewReader(broken), int64(len(broken)), tenants.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.Announce(ctx, tenants.Change{Tenant: "seoul", ID: "damaged", Revision: 1}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := pub.Publish(ctx, tenants.Submission{Tenant: "seoul", Title: "봉화댐 현장점검",
+		Files: []tenants.Upload{{Name: "a.hwp", Data: corpustest.File(t, "docs/hwp/kwater_press_2026-01-30_bonghwa_dam.hwp")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res := s.search(t, "봉화댐"); res.Total != 1 || res.Hits[0].ID != second.Document.ID {
+		t.Fatalf("change behind a damaged record: %+v", res.Hits)
+	}
+
 	// A change whose record is gone removes the entry.
 	if err := s.store.Delete(ctx, "plaza-seoul", "documents/"+p.Document.ID+"/meta.json"); err != nil {
 		t.Fatal(err)

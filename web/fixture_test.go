@@ -131,7 +131,7 @@ func newTestServer(t testing.TB) (*Server, *fixture) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	pub := tenants.NewPublisher(arc, extract.Extractor{}, federation.NewIndexer(arc, idx))
+	pub := tenants.NewPublisher(arc, extract.Extractor{}, federation.NewIndexer(arc, idx, nil))
 
 	tf, err := os.Open(filepath.Join(corpus, "tenants.csv"))
 	if err != nil {

@@ -81,7 +81,7 @@ func openAppWithIndex(ctx context.Context, cfg Config, log *slog.Logger, index s
 		return nil, err
 	}
 	a.stream = memstream.New()
-	a.indexer = federation.NewIndexer(a.archive, a.index)
+	a.indexer = federation.NewIndexer(a.archive, a.index, a.log)
 	a.publisher = tenants.NewPublisher(a.archive, extract.Extractor{}, a.stream)
 	a.importer = importer.New(a.registry, a.publisher)
 

@@ -210,10 +210,11 @@ func TestImportBadInput(t *testing.T) {
 			"c.hwp,seoul,report,x,2024-13,,\n"+
 			"d.hwp,seoul,report,x,2024,none,\n"+
 			"e.hwp,seoul,report,x\n"+
-			"a.hwp,seoul,report,other,2024,,\n"), 0o644)
+			"a.hwp,seoul,report,other,2024,,\n"+
+			"f.hwp,seoul,statistics,ok,2014-08,none,5\n"), 0o644)
 		_, err := s.importer.Import(ctx, dir, importer.Options{})
 		msg := tenants.PublicMessage(err)
-		for _, want := range []string{"3행", "4행", "5행", "6행", "7행", "nothing was published"} {
+		for _, want := range []string{"3행", "4행", "5행", "6행", "7행", "8행", "nothing was published"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("error lacks %q:\n%s", want, msg)
 			}

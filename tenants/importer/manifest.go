@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,6 +92,17 @@ func readManifest(root *os.Root) ([]job, error) {
 			key = "\x00file\x00" + rel
 		}
 		if i, ok := byKey[key]; ok {
+			// A further file of the document: its row must say the same of
+			// it, or the second row's disclosure (say) would be lost.
+			if g := jobs[i].sub; g.Type != sub.Type || g.Department != sub.Department || g.Number != sub.Number ||
+				g.Summary != sub.Summary || g.Disclosure != sub.Disclosure || !slices.Equal(g.Grounds, sub.Grounds) {
+				bad = append(bad, fmt.Sprintf("%d행: 같은 문서(같은 기관·제목·날짜)의 앞 행과 유형·부서·번호·요약·공개 구분이 다릅니다 / the same document (tenant, title, date) as an earlier row, with other type, department, number, summary or disclosure", line))
+				continue
+			}
+			if len(jobs[i].files) >= tenants.MaxFiles {
+				bad = append(bad, fmt.Sprintf("%d행: 한 문서의 파일은 %d개까지입니다 / at most %d files per document", line, tenants.MaxFiles, tenants.MaxFiles))
+				continue
+			}
 			jobs[i].files = append(jobs[i].files, rel)
 			continue
 		}
