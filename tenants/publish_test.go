@@ -373,3 +373,24 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistrySkipsADamagedTenantRecord(t *testing.T) {
+	ctx := context.Background()
+	store, _ := disk.Open(t.TempDir())
+	reg, _ := tenants.NewRegistry(ctx, store, tenants.Seoul())
+	if err := reg.Register(ctx, tenants.Tenant{Slug: "nikl", NameKo: "국립국어원", Kind: tenants.KindAgency}); err != nil {
+		t.Fatal(err)
+	}
+	broken := `{"slug": "nikl", "name_ko": `
+	store.Put(ctx, "plaza-nikl", "tenant.json", strings.NewReader(broken), int64(len(broken)), tenants.PutOptions{})
+	reg2, err := tenants.NewRegistry(ctx, store, tenants.Seoul())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reg2.Damaged()) != 1 || !strings.Contains(reg2.Damaged()[0], "plaza-nikl/tenant.json") {
+		t.Fatalf("damaged = %v", reg2.Damaged())
+	}
+	if _, err := reg2.Get("seoul"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -23,8 +23,9 @@ const tenantKey = "tenant.json"
 type Registry struct {
 	blobs BlobStore
 
-	mu     sync.RWMutex
-	bySlug map[string]Tenant
+	mu      sync.RWMutex
+	bySlug  map[string]Tenant
+	damaged []string
 }
 
 // NewRegistry returns a registry holding defaults, then every tenant record
@@ -50,11 +51,18 @@ func NewRegistry(ctx context.Context, blobs BlobStore, defaults []Tenant) (*Regi
 		if Is(err, NotFound) {
 			continue // a bucket still being created; its record comes later
 		}
-		if err != nil {
+		if Is(err, Unavailable) {
 			return nil, err
 		}
-		if t.Slug != slug {
-			return nil, E("registry.load", Internal, errors.New("bucket "+b+" holds the record of "+t.Slug))
+		if err == nil && t.Slug != slug {
+			err = errors.New("it holds the record of " + t.Slug)
+		}
+		if err == nil {
+			err = t.Validate()
+		}
+		if err != nil { // one damaged record must not keep the portal down
+			r.damaged = append(r.damaged, b+"/"+tenantKey+": "+err.Error())
+			continue
 		}
 		r.bySlug[slug] = t
 	}
@@ -73,6 +81,10 @@ func (r *Registry) read(ctx context.Context, bucket string) (Tenant, error) {
 	}
 	return t, nil
 }
+
+// Damaged lists the tenant records that could not be read at start (the
+// tenant keeps its default record, if it has one).
+func (r *Registry) Damaged() []string { return r.damaged }
 
 // Register validates t, creates its bucket and writes its record. An existing
 // tenant of the same slug is replaced.

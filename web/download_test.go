@@ -252,7 +252,7 @@ func TestProbes(t *testing.T) {
 			return tenants.E("index.ping", tenants.Unavailable, errors.New("index is closed"))
 		}})
 	res, body := get(t, down, "/readyz")
-	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "index is closed") {
+	if res.StatusCode != http.StatusServiceUnavailable || string(body) != "not ready" {
 		t.Errorf("readyz when down: %d %q", res.StatusCode, body)
 	}
 	if res, _ := get(t, down, "/healthz"); res.StatusCode != http.StatusOK {

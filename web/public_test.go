@@ -138,6 +138,13 @@ func TestPages(t *testing.T) {
 			t.Fatalf("request naming another tenant: %d", res.StatusCode)
 		}
 	})
+	t.Run("LanguageLinkStaysOnSite", func(t *testing.T) {
+		res, body := get(t, s, "//evil.example/x")
+		if res.StatusCode != http.StatusNotFound || strings.Contains(string(body), `href="//evil.example`) {
+			t.Fatalf("status %d; the language link may leave the site: %.300s", res.StatusCode, body)
+		}
+		mustContain(t, "language link", body, `class="lang" href="?lang=en"`)
+	})
 	t.Run("ScriptTitleEscaped", func(t *testing.T) {
 		d := fx.docs[docScript]
 		for _, target := range []string{docURL(d.Tenant, d.ID), "/t/nts", "/search?tenant=nts", "/"} {

@@ -132,7 +132,9 @@ func newPage(c *fiber.Ctx, lang, title string) page {
 		v.Add(string(k), string(val))
 	})
 	v.Set("lang", other)
-	return page{Lang: lang, Title: title, OtherLang: other, LangURL: c.Path() + "?" + v.Encode()}
+	// A link relative to the page itself: built from the raw path, a request
+	// for //host/x would make it point to another site.
+	return page{Lang: lang, Title: title, OtherLang: other, LangURL: "?" + v.Encode()}
 }
 
 // render executes a page template into a buffer first, so a failing

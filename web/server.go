@@ -182,7 +182,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		defer cancel()
 		if err := s.ready(ctx); err != nil {
 			s.log.Warn("web: not ready", "err", err)
-			return c.Status(fiber.StatusServiceUnavailable).SendString("not ready: " + err.Error())
+			return c.Status(fiber.StatusServiceUnavailable).SendString("not ready") // the cause is logged, not shown
 		}
 	}
 	return c.SendString("ok")

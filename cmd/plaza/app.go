@@ -76,6 +76,9 @@ func openAppWithIndex(ctx context.Context, cfg Config, log *slog.Logger, index s
 	if a.registry, err = tenants.NewRegistry(ctx, a.store, tenants.Seoul()); err != nil {
 		return nil, err
 	}
+	for _, d := range a.registry.Damaged() {
+		log.Warn("읽을 수 없는 기관 기록을 건너뜁니다 / skipping an unreadable tenant record", "record", d)
+	}
 	a.archive = tenants.NewArchive(a.store, a.registry)
 	if a.index, err = bleveindex.Open(filepath.Join(cfg.Data, index)); err != nil {
 		return nil, err

@@ -61,7 +61,10 @@ func bench(ctx context.Context, cfg Config, stdout io.Writer, rounds int) error 
 		return err
 	}
 	elapsed := time.Since(start) // includes waiting for the index
-	n, _ := a.index.Count(ctx)
+	n, err := a.index.Count(ctx)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "import  %d documents (%d refused), %.1f MB in %.2fs: %.0f docs/s, %.2f MB/s (extract + store + index)\n",
 		rep.Published+rep.Unchanged, len(rep.Refused), float64(rep.Bytes)/1e6, elapsed.Seconds(),
 		float64(rep.Published+rep.Unchanged)/elapsed.Seconds(), float64(rep.Bytes)/1e6/elapsed.Seconds())

@@ -190,9 +190,6 @@ func reindex(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 	}
 	defer a.Close()
 	st, err := federation.Reconcile(ctx, a.archive, a.index, a.tenantSlugs())
-	if err == nil {
-		err = a.stream.Wait(ctx)
-	}
 	if err != nil {
 		a.index.Close()
 		os.RemoveAll(filepath.Join(cfg.Data, build))

@@ -39,10 +39,11 @@ const (
 	fSort       = "produced_sort" // keyword "2024-06-00": sortable, unknown parts low
 )
 
-// maxBodyBytes bounds the stored copy of the text: snippets come from it, and
-// every hit of a page loads it. Matches further in still find the document;
-// its snippet then shows the start.
-const maxBodyBytes = 256 << 10
+// maxBodyBytes bounds the stored copy of the text: snippets come from it,
+// and every hit of a page loads and scans it (a page of 100 hits that match
+// only in their titles must not tokenize 100 long bodies). Matches further
+// in still find the document; its snippet then shows the start.
+const maxBodyBytes = 32 << 10
 
 func newMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {

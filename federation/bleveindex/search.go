@@ -188,7 +188,8 @@ func hit(h *search.DocumentMatch, text string) federation.Hit {
 		Formats: stringList(h.Fields[fFormats]), Score: h.Score,
 	}
 	out.Produced, _ = tenants.ParseDate(str(fProduced))
-	src := str(fBody)
+	// Indexes written with a longer body are cut here too.
+	src := prefix(str(fBody), maxBodyBytes)
 	if src == "" {
 		src = str(fSummary)
 	}

@@ -84,7 +84,7 @@ func etagOf(fi fs.FileInfo) string {
 
 func (s *Store) bucketDir(bucket string) (string, error) {
 	if !bucketRE.MatchString(bucket) {
-		return "", tenants.Errorf("disk.bucket", tenants.Invalid, "invalid bucket name %q", bucket)
+		return "", tenants.E("disk.bucket", tenants.Invalid, fmt.Errorf("invalid bucket name %q", bucket))
 	}
 	return filepath.Join(s.root, bucket), nil
 }
@@ -96,11 +96,11 @@ func (s *Store) objectPath(bucket, key string) (string, error) {
 		return "", err
 	}
 	if key == "" || strings.HasPrefix(key, "/") || strings.Contains(key, "\\") || strings.HasSuffix(key, metaSuffix) || strings.ContainsRune(key, 0) {
-		return "", tenants.Errorf("disk.key", tenants.Invalid, "invalid object key %q", key)
+		return "", tenants.E("disk.key", tenants.Invalid, fmt.Errorf("invalid object key %q", key))
 	}
 	for _, part := range strings.Split(key, "/") {
 		if part == "" || part == "." || part == ".." || strings.HasPrefix(part, ".tmp-") {
-			return "", tenants.Errorf("disk.key", tenants.Invalid, "invalid object key %q", key)
+			return "", tenants.E("disk.key", tenants.Invalid, fmt.Errorf("invalid object key %q", key))
 		}
 	}
 	return filepath.Join(dir, filepath.FromSlash(key)), nil
@@ -146,7 +146,7 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size i
 	}
 	dir, _ := s.bucketDir(bucket)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return tenants.ObjectInfo{}, tenants.Errorf(op, tenants.NotFound, "no bucket %q", bucket)
+		return tenants.ObjectInfo{}, tenants.E(op, tenants.NotFound, fmt.Errorf("no bucket %q", bucket))
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return tenants.ObjectInfo{}, tenants.E(op, tenants.Unavailable, err)
@@ -181,10 +181,10 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size i
 			return tenants.ObjectInfo{}, err
 		}
 		if opt.IfNoneMatch == "*" && exists {
-			return tenants.ObjectInfo{}, tenants.Errorf(op, tenants.Conflict, "object %s exists", key)
+			return tenants.ObjectInfo{}, tenants.E(op, tenants.Conflict, fmt.Errorf("object %s exists", key))
 		}
 		if opt.IfMatch != "" && (!exists || cur.ETag != opt.IfMatch) {
-			return tenants.ObjectInfo{}, tenants.Errorf(op, tenants.Conflict, "object %s changed", key)
+			return tenants.ObjectInfo{}, tenants.E(op, tenants.Conflict, fmt.Errorf("object %s changed", key))
 		}
 	}
 	// The type goes first: a crash between the two leaves at worst the new
@@ -231,7 +231,7 @@ func (s *Store) statLocked(bucket, key string) (tenants.ObjectInfo, error) {
 	}
 	fi, err := os.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && fi.IsDir()) {
-		return tenants.ObjectInfo{}, tenants.Errorf("disk.stat", tenants.NotFound, "no object %s/%s", bucket, key)
+		return tenants.ObjectInfo{}, tenants.E("disk.stat", tenants.NotFound, fmt.Errorf("no object %s/%s", bucket, key))
 	}
 	if err != nil {
 		return tenants.ObjectInfo{}, tenants.E("disk.stat", tenants.Unavailable, err)
@@ -264,7 +264,7 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (tenants.Object, e
 	}
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, tenants.Errorf("disk.open", tenants.NotFound, "no object %s/%s", bucket, key)
+		return nil, tenants.E("disk.open", tenants.NotFound, fmt.Errorf("no object %s/%s", bucket, key))
 	}
 	if err != nil {
 		return nil, tenants.E("disk.open", tenants.Unavailable, err)
@@ -272,7 +272,7 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (tenants.Object, e
 	fi, err := f.Stat()
 	if err == nil && fi.IsDir() {
 		f.Close()
-		return nil, tenants.Errorf("disk.open", tenants.NotFound, "no object %s/%s", bucket, key)
+		return nil, tenants.E("disk.open", tenants.NotFound, fmt.Errorf("no object %s/%s", bucket, key))
 	}
 	if err != nil {
 		f.Close()
@@ -286,8 +286,11 @@ func (s *Store) List(ctx context.Context, bucket, prefix string, fn func(tenants
 	if err != nil {
 		return err
 	}
+	if strings.Contains(prefix, "..") || strings.HasPrefix(prefix, "/") || strings.Contains(prefix, "\\") {
+		return tenants.E("disk.list", tenants.Invalid, fmt.Errorf("invalid prefix %q", prefix))
+	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return tenants.Errorf("disk.list", tenants.NotFound, "no bucket %q", bucket)
+		return tenants.E("disk.list", tenants.NotFound, fmt.Errorf("no bucket %q", bucket))
 	}
 	// Walk only the deepest folder the prefix names, then filter by prefix.
 	start := dir

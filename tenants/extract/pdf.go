@@ -38,6 +38,9 @@ const (
 	pdfMemoryPages = 8192
 	// pdfInstances is how many documents are read at once; more wait.
 	pdfInstances = 2
+	// pdfMaxPages and pdfMaxText bound what one PDF may make us read.
+	pdfMaxPages = 10000
+	pdfMaxText  = 64 << 20
 	// pdfWait is how long a read waits for a free instance.
 	pdfWait = 5 * time.Minute
 )
@@ -129,12 +132,20 @@ func readPDF(data []byte) (res *Result, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("pdf: page count: %w", err)
 	}
+	if n.PageCount > pdfMaxPages {
+		return nil, &Refusal{Reason: fmt.Sprintf("PDF의 쪽수가 너무 많습니다 (%d쪽, %d쪽까지) / the PDF has too many pages (%d, at most %d)", n.PageCount, pdfMaxPages, n.PageCount, pdfMaxPages)}
+	}
 	var b strings.Builder
 	for i := range n.PageCount {
 		if err := pdfPageText(inst, doc.Document, i, &b); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
 		}
 		b.WriteString("\n\n") // a blank line between pages
+		// Pages can share one content stream, so a small file can make
+		// text without end: stop at a budget far above any real document.
+		if b.Len() > pdfMaxText {
+			return nil, &Refusal{Reason: fmt.Sprintf("PDF의 글자가 너무 많습니다 (%d MiB 넘음) / the PDF holds too much text (over %d MiB)", pdfMaxText>>20, pdfMaxText>>20)}
+		}
 	}
 	res.Text = normalizePDFText(b.String())
 	return res, nil

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -141,7 +142,7 @@ func (im *Importer) Import(ctx context.Context, dir string, opt Options) (*Repor
 	}
 	var unknown []string
 	for _, j := range jobs {
-		if _, err := im.registry.Get(j.sub.Tenant); err != nil && !contains(unknown, j.sub.Tenant) {
+		if _, err := im.registry.Get(j.sub.Tenant); err != nil && !slices.Contains(unknown, j.sub.Tenant) {
 			unknown = append(unknown, j.sub.Tenant)
 		}
 	}
@@ -223,15 +224,6 @@ feed:
 	return rep, ctx.Err()
 }
 
-func contains(ss []string, s string) bool {
-	for _, v := range ss {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // load reads the job's files through root; a file that cannot be read, is
 // not a regular file or lies outside the folder refuses the job.
 func (j *job) load(root *os.Root) (int64, error) {
@@ -255,7 +247,7 @@ func readFile(root *os.Root, rel string) ([]byte, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, errors.New("파일이 없습니다 / no such file")
-	case err != nil && strings.Contains(err.Error(), "escapes"):
+	case err != nil && strings.Contains(err.Error(), "escapes"): // os.Root's error for it is not exported
 		return nil, errors.New("폴더 밖을 가리키는 링크입니다 / a link that points outside the folder")
 	case err != nil:
 		return nil, fmt.Errorf("파일을 열 수 없습니다 / cannot open the file: %v", errors.Unwrap(err))
