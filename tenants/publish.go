@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"hash/fnv"
 	"path"
 	"path/filepath"
@@ -45,6 +46,10 @@ type Submission struct {
 	Disclosure Disclosure
 	Grounds    []Ground
 	Files      []Upload
+	// DefaultType is the type of a new document whose Type is empty; unlike
+	// Type it never changes a document that exists (a folder imported with
+	// a type must not retype what it already holds).
+	DefaultType DocType
 }
 
 // Outcome says what a publication did.
@@ -127,8 +132,12 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 	}
 	defer p.lock(t.Slug, id)()
 	old, etag, err := p.archive.Document(ctx, t.Slug, id)
-	if Is(err, NotFound) { // new, or a checksum entry whose record was never written
+	switch {
+	case Is(err, NotFound): // new, or a checksum entry whose record was never written
 		old, err = nil, nil
+	case err != nil && !Is(err, Unavailable):
+		// The record is damaged: updating it would lose what it holds.
+		return nil, E(op, Conflict, fmt.Sprintf("%s: 이 파일을 가진 문서 %s 의 기록이 손상되어 갱신할 수 없습니다 (plaza reindex 가 손상된 기록을 알려 줍니다) / the record of document %s, which holds this file, is damaged and cannot be updated", s.Files[0].Name, id, id), err)
 	}
 	if err != nil {
 		return nil, E(op, err)
@@ -181,6 +190,9 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 		s.applyTo(d)
 	} else {
 		d = &Document{Tenant: t.Slug, ID: id, Files: files, Disclosure: DisclosureFull, Type: TypeOther}
+		if s.DefaultType != "" {
+			d.Type = s.DefaultType
+		}
 		s.applyTo(d)
 		fillFromFile(d, first, s.Files[0].Name)
 	}
@@ -238,6 +250,8 @@ func (s *Submission) validate() error {
 		return Errorf(op, Invalid, "제목이 너무 깁니다 (%d자까지) / title too long (max %d)", MaxTitleLen, MaxTitleLen)
 	case s.Type != "" && !s.Type.Valid():
 		return Errorf(op, Invalid, "문서 유형 %q 이 올바르지 않습니다 / invalid document type %q", s.Type, s.Type)
+	case s.DefaultType != "" && !s.DefaultType.Valid():
+		return Errorf(op, Invalid, "문서 유형 %q 이 올바르지 않습니다 / invalid document type %q", s.DefaultType, s.DefaultType)
 	}
 	switch s.Disclosure {
 	case "", DisclosureFull:

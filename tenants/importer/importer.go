@@ -13,6 +13,8 @@ package importer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -32,7 +34,8 @@ import (
 type Options struct {
 	// Tenant publishes a bare folder (no manifest) as this tenant's.
 	Tenant string
-	// Type is the document type of a bare folder's documents (default other).
+	// Type is the document type of a bare folder's new documents (default
+	// other); documents it already holds keep theirs.
 	Type tenants.DocType
 	// Workers publish in parallel (text extraction is CPU-bound); default 2.
 	Workers int
@@ -118,13 +121,19 @@ func (im *Importer) Import(ctx context.Context, dir string, opt Options) (*Repor
 		return nil, tenants.Errorf(op, tenants.Invalid, "%s: 폴더가 아니거나 읽을 수 없습니다 / not a readable folder", dir)
 	}
 	defer root.Close()
-	if err := im.registerTenants(ctx, root, rep); err != nil {
+	// Everything is checked before anything is written: the tenants.csv,
+	// the manifest, the tenants the documents name, the files they list.
+	listed, err := readTenantsFile(root)
+	if err != nil {
 		return nil, err
 	}
-
+	known := func(slug string) bool {
+		_, err := im.registry.Get(slug)
+		return err == nil || slices.ContainsFunc(listed, func(t tenants.Tenant) bool { return t.Slug == slug })
+	}
 	var jobs []job
 	if _, err := root.Stat("manifest.csv"); err == nil && opt.Tenant == "" {
-		jobs, err = readManifest(root)
+		jobs, err = readManifest(root, known)
 		if err != nil {
 			return nil, err
 		}
@@ -132,22 +141,39 @@ func (im *Importer) Import(ctx context.Context, dir string, opt Options) (*Repor
 		if opt.Tenant == "" {
 			return nil, tenants.Errorf(op, tenants.Invalid, "%s 에 manifest.csv 가 없습니다: --tenant 로 기관을 지정하세요 / %s has no manifest.csv: name the tenant with --tenant", dir, dir)
 		}
-		if _, err := im.registry.Get(opt.Tenant); err != nil {
+		if !known(opt.Tenant) {
 			return nil, tenants.Errorf(op, tenants.Invalid, "기관 %q 이 등록되어 있지 않습니다. tenants.csv 로 먼저 등록하세요 (plaza import --tenants FILE) / tenant %q is not registered: register it with a tenants.csv first", opt.Tenant, opt.Tenant)
+		}
+		if opt.Type != "" && !opt.Type.Valid() {
+			return nil, tenants.Errorf(op, tenants.Invalid, "문서 유형 %q 이 올바르지 않습니다 (예: ruling) / invalid document type %q (e.g. ruling)", opt.Type, opt.Type)
 		}
 		jobs, err = readBareFolder(root, opt)
 		if err != nil {
 			return nil, err
 		}
 	}
-	var unknown []string
-	for _, j := range jobs {
-		if _, err := im.registry.Get(j.sub.Tenant); err != nil && !slices.Contains(unknown, j.sub.Tenant) {
-			unknown = append(unknown, j.sub.Tenant)
-		}
+	n, notes, err := registerTenants(ctx, im.registry, listed)
+	rep.Tenants, rep.Notes = n, notes
+	if err != nil {
+		return rep, err
 	}
-	if len(unknown) > 0 {
-		return nil, tenants.Errorf(op, tenants.Invalid, "등록되지 않은 기관: %s. tenants.csv 로 먼저 등록하세요 / unknown tenants: %s; register them with a tenants.csv first", strings.Join(unknown, ", "), strings.Join(unknown, ", "))
+
+	// Two documents of one import with a file of the same bytes would take
+	// turns at being that document: the second is refused.
+	var seenMu sync.Mutex
+	seen := map[string]string{} // sha256 -> the file that had it first
+	claim := func(j *job) error {
+		seenMu.Lock()
+		defer seenMu.Unlock()
+		for i, u := range j.sub.Files {
+			sum := sha256.Sum256(u.Data)
+			key := hex.EncodeToString(sum[:])
+			if first, ok := seen[key]; ok && !slices.Contains(j.files, first) {
+				return tenants.Errorf(op, tenants.Invalid, "%s: 같은 가져오기의 %s 와 내용이 같은 파일입니다 / the same bytes as %s in this import", j.files[i], first, first)
+			}
+			seen[key] = j.files[i]
+		}
+		return nil
 	}
 
 	workers := max(opt.Workers, 1)
@@ -168,7 +194,7 @@ func (im *Importer) Import(ctx context.Context, dir string, opt Options) (*Repor
 		done++
 		rep.Bytes += size
 		switch {
-		case err != nil && (tenants.Is(err, tenants.Invalid) || tenants.Is(err, tenants.Forbidden)):
+		case err != nil && (tenants.Is(err, tenants.Invalid) || tenants.Is(err, tenants.Forbidden) || tenants.Is(err, tenants.Conflict)):
 			rep.Refused = append(rep.Refused, Refusal{Files: j.shown(dir), Reason: tenants.PublicMessage(err)})
 		case err != nil:
 			if fatal == nil {
@@ -192,6 +218,9 @@ func (im *Importer) Import(ctx context.Context, dir string, opt Options) (*Repor
 			defer wg.Done()
 			for j := range next {
 				size, err := j.load(root)
+				if err == nil {
+					err = claim(&j)
+				}
 				var pub *tenants.Publication
 				if err == nil {
 					pub, err = im.publisher.Publish(ctx, j.sub)
@@ -243,6 +272,21 @@ func (j *job) load(root *os.Root) (int64, error) {
 // readFile reads one regular file of the folder, at most MaxFileSize bytes.
 // Its errors are messages for a clerk.
 func readFile(root *os.Root, rel string) ([]byte, error) {
+	f, err := openFile(root, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, tenants.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("파일을 읽을 수 없습니다 / cannot read the file: %v", err)
+	}
+	return data, nil
+}
+
+// openFile opens a regular file of the folder of at most MaxFileSize bytes.
+// Its errors are messages for a clerk.
+func openFile(root *os.Root, rel string) (*os.File, error) {
 	f, err := root.Open(rel)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -252,57 +296,63 @@ func readFile(root *os.Root, rel string) ([]byte, error) {
 	case err != nil:
 		return nil, fmt.Errorf("파일을 열 수 없습니다 / cannot open the file: %v", errors.Unwrap(err))
 	}
-	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
+	switch {
+	case err != nil || !fi.Mode().IsRegular():
+		f.Close()
 		return nil, errors.New("보통 파일이 아닙니다 / not a regular file")
-	}
-	if fi.Size() > tenants.MaxFileSize {
+	case fi.Size() > tenants.MaxFileSize:
+		f.Close()
 		return nil, fmt.Errorf("파일이 너무 큽니다 (%d MiB까지) / file too large (max %d MiB)", tenants.MaxFileSize>>20, tenants.MaxFileSize>>20)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, tenants.MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("파일을 읽을 수 없습니다 / cannot read the file: %v", err)
-	}
-	return data, nil
+	return f, nil
 }
 
-// registerTenants registers the tenants of the folder's tenants.csv, if it
-// has one. A tenant already known keeps its record (the CSV cannot rename a
-// body or erase its code); a difference is noted in the report.
-func (im *Importer) registerTenants(ctx context.Context, root *os.Root, rep *Report) error {
+// readTenantsFile reads the folder's tenants.csv, if it has one.
+func readTenantsFile(root *os.Root) ([]tenants.Tenant, error) {
 	f, err := root.Open("tenants.csv")
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return tenants.E("import.tenants", tenants.Invalid, "tenants.csv 를 읽을 수 없습니다 / cannot read tenants.csv", err)
+		return nil, tenants.E("import.tenants", tenants.Invalid, "tenants.csv 를 읽을 수 없습니다 / cannot read tenants.csv", err)
 	}
 	defer f.Close()
-	n, notes, err := RegisterTenants(ctx, im.registry, f)
-	rep.Tenants += n
-	rep.Notes = append(rep.Notes, notes...)
-	return err
+	return tenants.ReadTenantsCSV(f)
 }
 
 // RegisterTenants registers the tenants of a tenants.csv (see
-// tenants.ReadTenantsCSV). It returns how many rows it read and notes on
-// rows that named a known tenant differently (the known record is kept).
+// tenants.ReadTenantsCSV). It returns how many rows it read and notes on the
+// known tenants it updated.
 func RegisterTenants(ctx context.Context, registry *tenants.Registry, r io.Reader) (int, []string, error) {
 	ts, err := tenants.ReadTenantsCSV(r)
 	if err != nil {
 		return 0, nil, err
 	}
+	return registerTenants(ctx, registry, ts)
+}
+
+// registerTenants registers ts. A known tenant is updated with the names and
+// kind the CSV gives, and keeps its code, parent and departments where the
+// CSV leaves them empty; every such change is noted.
+func registerTenants(ctx context.Context, registry *tenants.Registry, ts []tenants.Tenant) (int, []string, error) {
 	var notes []string
 	for _, t := range ts {
 		if old, err := registry.Get(t.Slug); err == nil {
-			if old.NameKo != t.NameKo || old.NameEn != t.NameEn || old.Kind != t.Kind || (t.Code != "" && old.Code != t.Code) {
-				notes = append(notes, fmt.Sprintf("tenants.csv: 기관 %s 은 이미 %q 로 등록되어 있어 그대로 둡니다 / tenant %s is already registered as %q; kept as it is", t.Slug, old.NameKo, t.Slug, old.NameKo))
+			t.Status, t.Departments = old.Status, old.Departments
+			if t.Code == "" {
+				t.Code = old.Code
 			}
-			if _, err := registry.Ensure(ctx, t.Slug); err != nil {
-				return 0, notes, err
+			if t.Parent == "" {
+				t.Parent = old.Parent
 			}
-			continue
+			if t.NameKo == old.NameKo && t.NameEn == old.NameEn && t.Kind == old.Kind && t.Code == old.Code && t.Parent == old.Parent {
+				if _, err := registry.Ensure(ctx, t.Slug); err != nil {
+					return 0, notes, err
+				}
+				continue
+			}
+			notes = append(notes, fmt.Sprintf("tenants.csv: 기관 %s 의 기록을 고쳤습니다: %q → %q / tenant %s updated: %q → %q", t.Slug, old.NameKo, t.NameKo, t.Slug, old.NameKo, t.NameKo))
 		}
 		if err := registry.Register(ctx, t); err != nil {
 			return 0, notes, err
@@ -338,7 +388,7 @@ func readBareFolder(root *os.Root, opt Options) ([]job, error) {
 	sort.Strings(rels)
 	jobs := make([]job, len(rels))
 	for i, rel := range rels {
-		jobs[i] = job{sub: tenants.Submission{Tenant: opt.Tenant, Type: opt.Type}, files: []string{rel}}
+		jobs[i] = job{sub: tenants.Submission{Tenant: opt.Tenant, DefaultType: opt.Type}, files: []string{rel}}
 	}
 	return jobs, nil
 }

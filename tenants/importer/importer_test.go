@@ -18,6 +18,7 @@ import (
 )
 
 type stack struct {
+	store    *disk.Store
 	registry *tenants.Registry
 	archive  *tenants.Archive
 	stream   *memstream.Stream
@@ -36,7 +37,7 @@ func newStack(t *testing.T) *stack {
 	}
 	arc := tenants.NewArchive(store, reg)
 	st := memstream.New()
-	return &stack{registry: reg, archive: arc, stream: st, importer: importer.New(reg, tenants.NewPublisher(arc, extract.Extractor{}, st))}
+	return &stack{store: store, registry: reg, archive: arc, stream: st, importer: importer.New(reg, tenants.NewPublisher(arc, extract.Extractor{}, st))}
 }
 
 func (s *stack) documents(t *testing.T, tenant string) []*tenants.Document {
@@ -248,32 +249,106 @@ func TestImportBadInput(t *testing.T) {
 		}
 		os.Symlink(outside, filepath.Join(dir, "sub"))
 		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,title\nlink.hwp,seoul,a\nsub/secret.hwp,seoul,b\n"), 0o644)
-		rep, err := s.importer.Import(ctx, dir, importer.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rep.Published != 0 || len(rep.Refused) != 2 || !strings.Contains(rep.Refused[0].Reason+rep.Refused[1].Reason, "outside the folder") {
-			t.Fatalf("report = %+v", rep)
+		_, err := s.importer.Import(ctx, dir, importer.Options{})
+		if msg := tenants.PublicMessage(err); strings.Count(msg, "outside the folder") != 2 {
+			t.Fatalf("err = %v", err)
 		}
 		// A bare folder skips links altogether.
-		rep, err = s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul"})
+		rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul"})
 		if err != nil || rep.Published != 0 || len(rep.Refused) != 0 {
 			t.Fatalf("bare folder report = %+v, %v", rep, err)
 		}
 	})
-	t.Run("TenantsCSVDoesNotRenameAKnownTenant", func(t *testing.T) {
+	t.Run("TenantsCSVUpdatesAKnownTenantAndKeepsItsCode", func(t *testing.T) {
 		s := newStack(t)
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "tenants.csv"), []byte("slug,name_ko,name_en,kind\nseoul,덮어쓰기 서울,Overwritten,city\nnewbody,새 기관,New body,agency\n"), 0o644)
 		rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "newbody"})
-		if err != nil || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "seoul") {
+		if err != nil || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "seoul updated") {
 			t.Fatalf("report %+v, %v", rep, err)
 		}
-		if tn, _ := s.registry.Get("seoul"); tn.NameKo != "서울특별시" || tn.Code != "6110000" {
+		if tn, _ := s.registry.Get("seoul"); tn.NameKo != "덮어쓰기 서울" || tn.Code != "6110000" {
 			t.Fatalf("seoul = %+v", tn)
 		}
 		if tn, err := s.registry.Get("newbody"); err != nil || tn.NameKo != "새 기관" {
 			t.Fatalf("newbody = %+v, %v", tn, err)
+		}
+	})
+	t.Run("FailedImportRegistersNothing", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "tenants.csv"), []byte("slug,name_ko,name_en,kind\nnewbody,새 기관,New body,agency\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,title\na.hwp,newbody,x\n./b.hwp,zzz,y\nmissing.hwp,newbody,z\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "a.hwp"), []byte("x"), 0o644)
+		_, err := s.importer.Import(ctx, dir, importer.Options{})
+		msg := tenants.PublicMessage(err)
+		if !strings.Contains(msg, " 3행:") || !strings.Contains(msg, "zzz") || !strings.Contains(msg, " 4행:") || !strings.Contains(msg, "no such file") {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := s.registry.Get("newbody"); err == nil {
+			t.Fatal("a failed import registered its tenants")
+		}
+	})
+	t.Run("SamePathTwice", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "b.hwp"), []byte("x"), 0o644)
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,title\nb.hwp,seoul,one\n./x/../b.hwp,seoul,two\n"), 0o644)
+		os.Mkdir(filepath.Join(dir, "x"), 0o755)
+		if _, err := s.importer.Import(ctx, dir, importer.Options{}); !strings.Contains(tenants.PublicMessage(err), "also on line 2") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("SameBytesTwiceInOneImport", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		data := corpustest.File(t, "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp")
+		os.WriteFile(filepath.Join(dir, "a.hwp"), data, 0o644)
+		os.WriteFile(filepath.Join(dir, "copy.hwp"), data, 0o644)
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,title\na.hwp,seoul,Doc One\ncopy.hwp,seoul,Doc Two\n"), 0o644)
+		for run := range 2 {
+			rep, err := s.importer.Import(ctx, dir, importer.Options{Workers: 1})
+			if err != nil || len(rep.Refused) != 1 || rep.Updated != 0 || !strings.Contains(rep.Refused[0].Reason, "same bytes") {
+				t.Fatalf("run %d: report %+v, %v", run, rep, err)
+			}
+		}
+		if docs := s.documents(t, "seoul"); len(docs) != 1 || docs[0].Title != "Doc One" || docs[0].Revision != 1 {
+			t.Fatalf("documents = %+v", docs)
+		}
+	})
+	t.Run("FolderTypeIsForNewDocumentsOnly", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "a.hwp"), corpustest.File(t, "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"), 0o644)
+		if _, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul", Type: tenants.TypeStatistics}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul", Type: tenants.TypeReport})
+		if err != nil || rep.Unchanged != 1 {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		if d := s.documents(t, "seoul")[0]; d.Type != tenants.TypeStatistics {
+			t.Fatalf("type = %s", d.Type)
+		}
+		if _, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul", Type: "bogus!"}); !tenants.Is(err, tenants.Invalid) {
+			t.Fatalf("bad type: %v", err)
+		}
+	})
+	t.Run("DamagedRecordIsRefusedAndTheRestGoesOn", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		for _, rel := range []string{"docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp", "docs/hwp/moef_integrated_fiscal_stats_2010-11.hwp"} {
+			os.WriteFile(filepath.Join(dir, filepath.Base(rel)), corpustest.File(t, rel), 0o644)
+		}
+		if _, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul"}); err != nil {
+			t.Fatal(err)
+		}
+		d := s.documents(t, "seoul")[0]
+		broken := `{"broken`
+		s.store.Put(ctx, "plaza-seoul", "documents/"+d.ID+"/meta.json", strings.NewReader(broken), int64(len(broken)), tenants.PutOptions{})
+		rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul"})
+		if err != nil || rep.Unchanged != 1 || len(rep.Refused) != 1 || !strings.Contains(rep.Refused[0].Reason, "damaged") {
+			t.Fatalf("report %+v, %v", rep, err)
 		}
 	})
 	t.Run("RefusalsDoNotStopTheRest", func(t *testing.T) {

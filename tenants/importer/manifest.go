@@ -18,11 +18,12 @@ const maxListedErrors = 20
 
 // readManifest reads the folder's manifest.csv into documents: rows with the
 // same tenant, title and date are one document with several files, in row
-// order. Columns: file and tenant are required; type, title, produced,
+// order. Columns: file and tenant are required (the tenant registered or in
+// the folder's tenants.csv, the file present in the folder); type, title, produced,
 // department, number, summary, disclosure and grounds are optional; others
 // (notes) are ignored. Every row is checked before anything is published,
 // and all bad rows are reported together.
-func readManifest(root *os.Root) ([]job, error) {
+func readManifest(root *os.Root, known func(slug string) bool) ([]job, error) {
 	const op = "import.manifest"
 	f, err := root.Open("manifest.csv")
 	if err != nil {
@@ -75,6 +76,16 @@ func readManifest(root *os.Root) ([]job, error) {
 			return ""
 		}
 		sub, rel, problems := manifestRow(get)
+		if len(problems) == 0 {
+			if !known(sub.Tenant) {
+				problems = append(problems, fmt.Sprintf("기관 %q 이 등록되어 있지 않습니다 (tenants.csv 에 넣으세요) / tenant %q is not registered (add it to tenants.csv)", sub.Tenant, sub.Tenant))
+			}
+			if f, err := openFile(root, rel); err != nil {
+				problems = append(problems, rel+": "+err.Error())
+			} else {
+				f.Close()
+			}
+		}
 		for _, p := range problems {
 			bad = append(bad, fmt.Sprintf("%d행: %s", line, p))
 		}
@@ -123,8 +134,8 @@ func readManifest(root *os.Root) ([]job, error) {
 // manifestRow reads one row's submission and file; problems are messages
 // for the clerk who wrote the manifest.
 func manifestRow(get func(string) string) (sub tenants.Submission, rel string, problems []string) {
-	rel = filepath.FromSlash(get("file"))
-	if rel == "" || !filepath.IsLocal(rel) {
+	rel = filepath.Clean(filepath.FromSlash(get("file")))
+	if get("file") == "" || !filepath.IsLocal(rel) {
 		problems = append(problems, fmt.Sprintf("파일 경로 %q 는 폴더 안의 상대 경로여야 합니다 / file %q must be a relative path inside the folder", get("file"), get("file")))
 	}
 	sub = tenants.Submission{Tenant: get("tenant"), Type: tenants.DocType(get("type")), Title: get("title"),
