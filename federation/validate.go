@@ -37,6 +37,9 @@ func (q *Query) Normalize() error {
 		return tenants.Errorf(op, tenants.Invalid, "검색어가 너무 깁니다 (%d단어, 최대 %d단어) / query too long (%d words, at most %d)", n, MaxQueryWords, n, MaxQueryWords)
 	}
 	if n := QueryCost(q.Text); n > MaxQueryCost {
+		if singles := lone(q.Text); singles*singleCost > MaxQueryCost/2 {
+			return tenants.Errorf(op, tenants.Invalid, "한 글자 낱말이 너무 많습니다 (%d개). 한 글자 낱말은 두 글자 이상과 붙여 쓰거나 줄여 주십시오 / too many one-syllable words (%d): join them to longer words or use fewer", singles, singles)
+		}
 		return tenants.Errorf(op, tenants.Invalid, "검색어가 너무 깁니다: 검색할 낱말 조각이 %d개로 최대 %d개를 넘습니다. 더 짧거나 적은 낱말로 검색하십시오 / query too long: it expands to %d search terms, at most %d; use fewer or shorter words", n, MaxQueryCost, n, MaxQueryCost)
 	}
 	switch {
@@ -95,6 +98,17 @@ func QueryCost(text string) int {
 		n += cost(u)
 		for _, a := range u.Alt {
 			n += cost(a)
+		}
+	}
+	return n
+}
+
+// lone counts the units of a query that are a single CJK character.
+func lone(text string) int {
+	n := 0
+	for _, u := range QueryUnits(text) {
+		if u.Single {
+			n++
 		}
 	}
 	return n

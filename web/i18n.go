@@ -84,7 +84,7 @@ var labels = map[string][2]string{
 	"request_title":  {"정보공개청구 안내", "How to request disclosure"},
 	"request_doc":    {"청구할 문서", "The document to request"},
 	"request_how":    {"누구나 공공기관이 가진 정보의 공개를 청구할 수 있습니다(공공기관의 정보공개에 관한 법률 제5조). 기관은 청구를 받은 날부터 10일 이내에 공개 여부를 결정해야 하며, 부득이한 경우 10일을 연장할 수 있습니다(제11조).", "Anyone may request the disclosure of information held by a public body (Official Information Disclosure Act, Art. 5). The body must decide within 10 days of receiving the request, extendable once by 10 days (Art. 11)."},
-	"request_where":  {"Plaza에서 직접 청구하는 기능은 준비 중입니다. 지금은 정보공개포털(www.open.go.kr)이나 해당 기관에 서면·전자우편으로 청구하세요. 청구서에 아래 기관명과 문서 제목, 문서번호를 적으면 문서를 바로 찾을 수 있습니다.", "Requesting through Plaza itself is not available yet. For now, file the request on the national portal (www.open.go.kr) or with the body in writing or by e-mail, naming the body, the title and the document number below so the document can be found at once."},
+	"request_where":  {"Plaza에서 직접 청구하는 기능은 준비 중입니다. 지금은 정보공개포털(www.open.go.kr)이나 해당 기관에 서면·전자우편으로 청구하세요. 청구서에 기관명과 문서 제목을(문서번호가 있으면 그것도) 적으면 문서를 바로 찾을 수 있습니다.", "Requesting through Plaza itself is not available yet. For now, file the request on the national portal (www.open.go.kr) or with the body in writing or by e-mail, naming the body and the title of the document (and its number, if it has one) so it can be found at once."},
 	"t_kind":         {"구분", "Kind"},
 	"t_code":         {"기관코드", "Institution code"},
 	"t_name_ko":      {"한글 이름", "Korean name"},

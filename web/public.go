@@ -256,9 +256,16 @@ func (s *Server) requestPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	var grounds []string
+	if d != nil {
+		for _, g := range d.Grounds {
+			grounds = append(grounds, g.Label(lang))
+		}
+	}
 	return s.render(c, fiber.StatusOK, "request", struct {
 		page
-		Doc    *tenants.Document
-		Tenant tenants.Tenant
-	}{newPage(c, lang, label(lang, "request_title")), d, t})
+		Doc     *tenants.Document
+		Tenant  tenants.Tenant
+		Grounds []string
+	}{newPage(c, lang, label(lang, "request_title")), d, t, grounds})
 }

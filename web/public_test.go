@@ -128,7 +128,8 @@ func TestPages(t *testing.T) {
 	t.Run("RequestGuidance", func(t *testing.T) {
 		d := fx.docs[docWithheld]
 		body := htmlPage(t, s, "/request?doc="+d.ID+"&tenant=moef")
-		mustContain(t, "request", body, "정보공개청구 안내", "제11조", "www.open.go.kr", d.Title, "기획재정부", `href="`+docURL(d.Tenant, d.ID)+`"`)
+		mustContain(t, "request", body, "정보공개청구 안내", "제11조", "www.open.go.kr", d.Title, "기획재정부", `href="`+docURL(d.Tenant, d.ID)+`"`,
+			"비공개", "정보공개법 제9조 제1항 제5호")
 		body = htmlPage(t, s, "/request?lang=en")
 		mustContain(t, "request en", body, "How to request disclosure", "Art. 11")
 		if res, _ := get(t, s, "/request?doc=nope&tenant=moef"); res.StatusCode != 404 {
