@@ -22,6 +22,14 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 		t.Helper()
 		return s.Put(ctx, bucket, key, strings.NewReader(body), int64(len(body)), opt)
 	}
+	bucket := func(t *testing.T, s tenants.BlobStore, names ...string) {
+		t.Helper()
+		for _, n := range names {
+			if err := s.EnsureBucket(ctx, n); err != nil {
+				t.Fatalf("ensure bucket %s: %v", n, err)
+			}
+		}
+	}
 	read := func(t *testing.T, s tenants.BlobStore, bucket, key string) string {
 		t.Helper()
 		o, err := s.Open(ctx, bucket, key)
@@ -59,7 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 	})
 	t.Run("SeekForRange", func(t *testing.T) {
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-b")
+		bucket(t, s, "plaza-b")
 		put(t, s, "plaza-b", "k", "0123456789", tenants.PutOptions{})
 		o, err := s.Open(ctx, "plaza-b", "k")
 		if err != nil {
@@ -76,7 +84,7 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-b")
+		bucket(t, s, "plaza-b")
 		if _, err := s.Open(ctx, "plaza-b", "nope"); !tenants.Is(err, tenants.NotFound) {
 			t.Fatalf("open missing: %v", err)
 		}
@@ -92,7 +100,7 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 	})
 	t.Run("ErrInvalidKey", func(t *testing.T) {
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-b")
+		bucket(t, s, "plaza-b")
 		for _, k := range []string{"../escape", "a/../../b", "/abs", ""} {
 			if _, err := put(t, s, "plaza-b", k, "x", tenants.PutOptions{}); err == nil {
 				t.Errorf("key %q accepted", k)
@@ -101,7 +109,7 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 	})
 	t.Run("ConditionalWrites", func(t *testing.T) {
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-b")
+		bucket(t, s, "plaza-b")
 		first, err := put(t, s, "plaza-b", "meta.json", "v1", tenants.PutOptions{IfNoneMatch: "*"})
 		if err != nil {
 			t.Fatal(err)
@@ -124,7 +132,7 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 		// Many writers each read-modify-write a counter with If-Match and
 		// retry on conflict: the final count must equal the number of writes.
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-b")
+		bucket(t, s, "plaza-b")
 		put(t, s, "plaza-b", "counter", "0", tenants.PutOptions{})
 		const writers, each = 8, 10
 		var wg sync.WaitGroup
@@ -163,7 +171,7 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 	})
 	t.Run("ListByPrefixInKeyOrder", func(t *testing.T) {
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-b")
+		bucket(t, s, "plaza-b")
 		keys := []string{"documents/b/meta.json", "documents/a/meta.json", "documents/a/files/0/x.pdf", "documents-other", "requests/2026/1.json"}
 		for _, k := range keys {
 			put(t, s, "plaza-b", k, k, tenants.PutOptions{})
@@ -177,15 +185,16 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 			t.Fatalf("list = %v", got)
 		}
 		got = nil
-		s.List(ctx, "plaza-b", "doc", func(o tenants.ObjectInfo) error { got = append(got, o.Key); return nil })
+		if err := s.List(ctx, "plaza-b", "doc", func(o tenants.ObjectInfo) error { got = append(got, o.Key); return nil }); err != nil {
+			t.Fatal(err)
+		}
 		if len(got) != 4 {
 			t.Fatalf("list doc = %v", got)
 		}
 	})
 	t.Run("DeleteAndBuckets", func(t *testing.T) {
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-one")
-		s.EnsureBucket(ctx, "plaza-two")
+		bucket(t, s, "plaza-one", "plaza-two")
 		put(t, s, "plaza-one", "a/b/c", "x", tenants.PutOptions{})
 		if err := s.Delete(ctx, "plaza-one", "a/b/c"); err != nil {
 			t.Fatal(err)
@@ -201,9 +210,32 @@ func Run(t *testing.T, open func(t *testing.T) tenants.BlobStore) {
 			t.Fatalf("buckets = %v", bs)
 		}
 	})
+	t.Run("IfMatchOnAMissingObject", func(t *testing.T) {
+		s := open(t)
+		bucket(t, s, "plaza-b")
+		if _, err := put(t, s, "plaza-b", "k", "x", tenants.PutOptions{IfMatch: "anything"}); !tenants.Is(err, tenants.Conflict) {
+			t.Fatalf("if-match on a missing object: %v", err)
+		}
+	})
+	t.Run("ContentTypeIsReplacedWithTheObject", func(t *testing.T) {
+		s := open(t)
+		bucket(t, s, "plaza-b")
+		if _, err := put(t, s, "plaza-b", "a.hwp", "x", tenants.PutOptions{ContentType: "application/hwp+zip"}); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := s.Stat(ctx, "plaza-b", "a.hwp"); info.ContentType != "application/hwp+zip" {
+			t.Fatalf("content type %q", info.ContentType)
+		}
+		if _, err := put(t, s, "plaza-b", "a.hwp", "y", tenants.PutOptions{ContentType: "application/x-hwp"}); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := s.Stat(ctx, "plaza-b", "a.hwp"); info.ContentType != "application/x-hwp" {
+			t.Fatalf("content type after rewrite %q", info.ContentType)
+		}
+	})
 	t.Run("SizeMismatchWritesNothing", func(t *testing.T) {
 		s := open(t)
-		s.EnsureBucket(ctx, "plaza-b")
+		bucket(t, s, "plaza-b")
 		if _, err := s.Put(ctx, "plaza-b", "k", strings.NewReader("short"), 100, tenants.PutOptions{}); err == nil {
 			t.Fatal("short body accepted")
 		}
