@@ -17,6 +17,8 @@ var _ tenants.Announcer = (*Stream)(nil)
 // Stream is an in-memory queue of changes. Safe for concurrent use; one
 // consumer at a time.
 type Stream struct {
+	linger, pause time.Duration
+
 	mu      sync.Mutex
 	cond    *sync.Cond
 	queue   []tenants.Change
@@ -24,9 +26,13 @@ type Stream struct {
 	closed  bool
 }
 
-// New returns an empty stream.
-func New() *Stream {
-	s := &Stream{}
+// New returns an empty stream that lingers 200 ms for a batch to fill and
+// pauses a second before offering a failed batch again.
+func New() *Stream { return NewWith(linger, time.Second) }
+
+// NewWith returns an empty stream with the given linger and retry pause.
+func NewWith(linger, pause time.Duration) *Stream {
+	s := &Stream{linger: linger, pause: pause}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
@@ -67,11 +73,11 @@ func (s *Stream) Consume(ctx context.Context, max int, fn func(context.Context, 
 			s.mu.Unlock()
 			return ctx.Err()
 		}
-		if len(s.queue) < max && !s.closed {
+		if len(s.queue) < max && !s.closed && s.linger > 0 {
 			s.mu.Unlock()
 			select {
 			case <-ctx.Done():
-			case <-time.After(linger):
+			case <-time.After(s.linger):
 			}
 			s.mu.Lock()
 			if len(s.queue) == 0 { // cannot happen with one consumer; be safe
@@ -98,7 +104,7 @@ func (s *Stream) Consume(ctx context.Context, max int, fn func(context.Context, 
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Second):
+			case <-time.After(s.pause):
 			}
 		}
 	}

@@ -54,7 +54,7 @@ func TestDeliversEveryChangeInOrder(t *testing.T) {
 }
 
 func TestFailedBatchIsRedelivered(t *testing.T) {
-	s := memstream.New()
+	s := memstream.NewWith(0, 10*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var calls, delivered atomic.Int32
