@@ -476,7 +476,7 @@ func FuzzFile(f *testing.F) {
 	}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if format, _ := Detect("fuzz", data); format == PDF {
-			t.Skip()
+			return // PDFium in wasm is too slow to fuzz here; TestPDFCorrupt covers hostile PDFs
 		}
 		res, err := File("fuzz", data)
 		if err != nil {
