@@ -13,7 +13,8 @@ type ReconcileStats struct {
 	Indexed int // entries added or refreshed
 	Removed int // entries whose record is gone
 	// Unreadable lists the records that could not be read ("tenant/id:
-	// error"): they are skipped, and an entry they had stays in the index.
+	// error"): they are skipped, and an entry they had is removed, since
+	// its page cannot be shown.
 	Unreadable []string
 }
 
@@ -51,8 +52,7 @@ func Reconcile(ctx context.Context, cat Catalog, idx Index, tenantSlugs []string
 					return err // the store is failing, not one record
 				}
 				st.Unreadable = append(st.Unreadable, key+": "+err.Error())
-				delete(indexed, key) // keep what the index has; do not remove it
-				return nil
+				return nil // an entry it has is left in indexed, so removed below
 			}
 			st.Records++
 			rev, ok := indexed[key]

@@ -124,6 +124,10 @@ type Document struct {
 	Grounds    []Ground   `json:"grounds,omitempty"`
 	Files      []File     `json:"files"`
 	Related    []string   `json:"related,omitempty"` // ids in the same tenant
+	// FromContent names the fields that were read from the document's own
+	// content (title, summary, number, subject, produced) rather than stated
+	// by its publisher, so that withholding it later can clear them.
+	FromContent []string `json:"fromContent,omitempty"`
 	Revision   int64      `json:"revision"`
 	Updated    time.Time  `json:"updated"`
 }
@@ -142,7 +146,10 @@ func (d *Document) Formats() []string {
 }
 
 // Public reports whether the document's content and files may be shown.
-func (d *Document) Public() bool { return d.Disclosure != DisclosureNone }
+// A level it does not know (a hand-edited record, say) counts as withheld.
+func (d *Document) Public() bool {
+	return d.Disclosure == DisclosureFull || d.Disclosure == DisclosurePartial
+}
 
 // Date is a calendar date known to the year, the month or the day, as public
 // bodies record them ("2024", "2024-06", "2024-06-21"). The zero Date is

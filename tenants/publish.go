@@ -188,6 +188,7 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 		d = &cp
 		d.Files = append(slices.Clone(old.Files), files...)
 		s.applyTo(d)
+		forgetContent(d)
 	} else {
 		d = &Document{Tenant: t.Slug, ID: id, Files: files, Disclosure: DisclosureFull, Type: TypeOther}
 		if s.DefaultType != "" {
@@ -297,6 +298,17 @@ func (s *Submission) applyTo(d *Document) {
 			*dst = v
 		}
 	}
+	stated := func(field, v string) {
+		if strings.TrimSpace(v) != "" { // the publisher's word now, not the content's
+			d.FromContent = slices.DeleteFunc(slices.Clone(d.FromContent), func(f string) bool { return f == field })
+		}
+	}
+	stated("title", s.Title)
+	stated("summary", s.Summary)
+	stated("number", s.Number)
+	if !s.Produced.IsZero() {
+		stated("produced", "x")
+	}
 	set(&d.Title, strings.Join(strings.Fields(s.Title), " "))
 	set(&d.Summary, s.Summary)
 	set(&d.Department, s.Department)
@@ -318,9 +330,10 @@ func (s *Submission) applyTo(d *Document) {
 }
 
 // fillFromFile fills what a new document's submission left empty from what
-// its first file declares. Only a fully disclosed document takes anything
-// from the content: the summary, number or title printed in a withheld
-// document is part of what is withheld, so it gets its file name as title.
+// its first file declares, and notes which fields it filled. Only a fully
+// disclosed document takes anything from its content: the summary, number or
+// title printed in a withheld document is part of what is withheld, so it
+// gets its file name as title.
 func fillFromFile(d *Document, x *Extraction, fileName string) {
 	stem := strings.TrimSuffix(path.Base(filepath.ToSlash(fileName)), path.Ext(fileName))
 	if d.Disclosure != DisclosureFull {
@@ -328,15 +341,46 @@ func fillFromFile(d *Document, x *Extraction, fileName string) {
 		return
 	}
 	h := x.Header
-	d.Title = clipRunes(strings.Join(strings.Fields(firstNonEmpty(d.Title, h.Title, x.Title, stem)), " "), MaxTitleLen)
-	d.Number = clipRunes(firstNonEmpty(d.Number, h.Number), 200)
-	d.Subject = clipRunes(firstNonEmpty(d.Subject, h.Subject), 200)
-	d.Summary = firstNonEmpty(d.Summary, h.Summary)
+	fill := func(field string, dst *string, v string) {
+		if *dst == "" && strings.TrimSpace(v) != "" {
+			*dst = v
+			d.FromContent = append(d.FromContent, field)
+		}
+	}
+	fill("title", &d.Title, clipRunes(strings.Join(strings.Fields(firstNonEmpty(h.Title, x.Title)), " "), MaxTitleLen))
+	d.Title = firstNonEmpty(d.Title, stem)
+	fill("number", &d.Number, clipRunes(strings.TrimSpace(h.Number), 200))
+	fill("subject", &d.Subject, clipRunes(strings.TrimSpace(h.Subject), 200))
+	fill("summary", &d.Summary, strings.TrimSpace(h.Summary))
 	if d.Produced.IsZero() && h.Date != "" {
 		if dt, err := ParseDate(h.Date); err == nil {
 			d.Produced = dt
+			d.FromContent = append(d.FromContent, "produced")
 		}
 	}
+}
+
+// forgetContent clears what a document took from its content once it is no
+// longer fully disclosed; its title falls back to its first file's name.
+func forgetContent(d *Document) {
+	if d.Disclosure == DisclosureFull {
+		return
+	}
+	for _, f := range d.FromContent {
+		switch f {
+		case "title":
+			d.Title = strings.TrimSuffix(d.Files[0].Name, path.Ext(d.Files[0].Name))
+		case "number":
+			d.Number = ""
+		case "subject":
+			d.Subject = ""
+		case "summary":
+			d.Summary = ""
+		case "produced":
+			d.Produced = Date{}
+		}
+	}
+	d.FromContent = nil
 }
 
 // clipRunes cuts s to at most n characters.
@@ -360,7 +404,7 @@ func firstNonEmpty(ss ...string) string {
 // .hwp keeps its name; its media type says what it is), made safe as an
 // object key.
 func cleanFileName(name string) string {
-	base := path.Base(filepath.ToSlash(name))
+	base := path.Base(filepath.ToSlash(norm.NFC.String(name)))
 	base = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
 			return '_'

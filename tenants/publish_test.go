@@ -217,6 +217,33 @@ func TestPublish(t *testing.T) {
 			t.Fatalf("file of withheld document: %v", err)
 		}
 	})
+	t.Run("WithholdingLaterForgetsWhatCameFromTheContent", func(t *testing.T) {
+		f := newFixture(t)
+		files := []tenants.Upload{{Name: "ruling.hwp", Data: ruling}}
+		first, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Department: "법규과", Files: files})
+		if err != nil || first.Document.Summary == "" || first.Document.Number == "" || len(first.Document.FromContent) != 5 {
+			t.Fatalf("first = %+v, %v", first, err)
+		}
+		upd, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Disclosure: tenants.DisclosureNone, Grounds: []tenants.Ground{5}, Files: files})
+		if err != nil || upd.Outcome != tenants.Updated {
+			t.Fatalf("update = %+v, %v", upd, err)
+		}
+		d := upd.Document
+		if d.Title != "ruling" || d.Summary != "" || d.Number != "" || d.Subject != "" || !d.Produced.IsZero() || d.Department != "법규과" || d.FromContent != nil {
+			t.Fatalf("withheld record keeps content: %+v", d)
+		}
+		// Stated values survive: a title the publisher gives is theirs.
+		titled, err := f.publisher.Publish(ctx, tenants.Submission{Tenant: "seoul", Title: "감사 자료", Files: files})
+		if err != nil || titled.Document.Title != "감사 자료" || titled.Document.Disclosure != tenants.DisclosureNone {
+			t.Fatalf("titled = %+v, %v", titled, err)
+		}
+	})
+	t.Run("UnknownDisclosureIsWithheld", func(t *testing.T) {
+		d := &tenants.Document{Disclosure: "bogus"}
+		if d.Public() {
+			t.Fatal("a record with an unknown disclosure level is public")
+		}
+	})
 	t.Run("CrashBeforeTheRecordIsTakenOver", func(t *testing.T) {
 		// Files, text and checksum entries were written, then the process
 		// died before meta.json: publishing again completes the document.

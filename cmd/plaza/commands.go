@@ -150,7 +150,13 @@ func (a *App) importAll(ctx context.Context, progress io.Writer, paths []string,
 			return total, err
 		}
 	}
-	return total, a.stream.Wait(ctx)
+	if err := a.stream.Wait(ctx); err != nil {
+		return total, err
+	}
+	// An earlier run that was killed may have stored documents it never
+	// announced; this run found them unchanged. Reconciling makes a finished
+	// import mean a complete index.
+	return total, a.reconcile(ctx)
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -97,6 +97,7 @@ func New(registry *tenants.Registry, publisher *tenants.Publisher) *Importer {
 type job struct {
 	sub   tenants.Submission
 	files []string
+	line  int // the manifest line of its first file
 }
 
 // shown names the job's files for a report: folder/relative path.

@@ -289,6 +289,21 @@ func TestImportBadInput(t *testing.T) {
 			t.Fatal("a failed import registered its tenants")
 		}
 	})
+	t.Run("BlankCellsOfAFurtherRowStateNothing", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "a.hwp"), corpustest.File(t, "docs/hwp/moef_press_2024q1_overseas_direct_investment.hwp"), 0o644)
+		os.WriteFile(filepath.Join(dir, "a.hwpx"), corpustest.File(t, "docs/hwpx/moef_press_2024q1_overseas_direct_investment.hwpx"), 0o644)
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), []byte("file,tenant,type,title,produced,department\na.hwp,seoul,press-release,보도자료,2024-06-21,\na.hwpx,seoul,,보도자료,2024-06-21,대외경제국\n"), 0o644)
+		rep, err := s.importer.Import(ctx, dir, importer.Options{})
+		if err != nil || rep.Published != 1 {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		d := s.documents(t, "seoul")[0]
+		if len(d.Files) != 2 || d.Type != tenants.TypePressRelease || d.Department != "대외경제국" {
+			t.Fatalf("document = %+v", d)
+		}
+	})
 	t.Run("SamePathTwice", func(t *testing.T) {
 		s := newStack(t)
 		dir := t.TempDir()

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +15,7 @@ import (
 )
 
 // maxListedErrors bounds how many bad rows one error message lists.
-const maxListedErrors = 20
+const maxListedErrors = 100
 
 // readManifest reads the folder's manifest.csv into documents: rows with the
 // same tenant, title and date are one document with several files, in row
@@ -86,28 +87,28 @@ func readManifest(root *os.Root, known func(slug string) bool) ([]job, error) {
 				f.Close()
 			}
 		}
+		if first, ok := rowOf[rel]; ok && filepath.IsLocal(rel) {
+			problems = append(problems, fmt.Sprintf("파일 %s 은 %d행에도 있습니다. 한 파일은 한 문서에만 속합니다 / file %s is also on line %d; a file belongs to one document", rel, first, rel, first))
+		} else if !ok {
+			rowOf[rel] = line
+		}
 		for _, p := range problems {
 			bad = append(bad, fmt.Sprintf("%d행: %s", line, p))
 		}
 		if len(problems) > 0 {
 			continue
 		}
-		if first, ok := rowOf[rel]; ok {
-			bad = append(bad, fmt.Sprintf("%d행: 파일 %s 은 %d행에도 있습니다. 한 파일은 한 문서에만 속합니다 / file %s is also on line %d; a file belongs to one document", line, rel, first, rel, first))
-			continue
-		}
-		rowOf[rel] = line
 		// Rows without a title cannot be grouped; each is its own document.
 		key := fmt.Sprintf("%s\x00%s\x00%s", sub.Tenant, sub.Title, sub.Produced)
 		if sub.Title == "" {
 			key = "\x00file\x00" + rel
 		}
 		if i, ok := byKey[key]; ok {
-			// A further file of the document: its row must say the same of
-			// it, or the second row's disclosure (say) would be lost.
-			if g := jobs[i].sub; g.Type != sub.Type || g.Department != sub.Department || g.Number != sub.Number ||
-				g.Summary != sub.Summary || g.Disclosure != sub.Disclosure || !slices.Equal(g.Grounds, sub.Grounds) {
-				bad = append(bad, fmt.Sprintf("%d행: 같은 문서(같은 기관·제목·날짜)의 앞 행과 유형·부서·번호·요약·공개 구분이 다릅니다 / the same document (tenant, title, date) as an earlier row, with other type, department, number, summary or disclosure", line))
+			// A further file of the document: what its row states must agree
+			// with the earlier rows (a blank cell states nothing), or the
+			// second row's disclosure (say) would be lost.
+			if err := merge(&jobs[i].sub, sub); err != nil {
+				bad = append(bad, fmt.Sprintf("%d행: 같은 문서(같은 기관·제목·날짜)인 %d행과 %s 이 다릅니다 / the same document (tenant, title, date) as line %d, with another %s", line, jobs[i].line, err, jobs[i].line, err))
 				continue
 			}
 			if len(jobs[i].files) >= tenants.MaxFiles {
@@ -118,7 +119,7 @@ func readManifest(root *os.Root, known func(slug string) bool) ([]job, error) {
 			continue
 		}
 		byKey[key] = len(jobs)
-		jobs = append(jobs, job{sub: sub, files: []string{rel}})
+		jobs = append(jobs, job{sub: sub, files: []string{rel}, line: line})
 	}
 	if len(bad) > 0 {
 		more := ""
@@ -129,6 +130,39 @@ func readManifest(root *os.Root, known func(slug string) bool) ([]job, error) {
 		return nil, tenants.Errorf(op, tenants.Invalid, "manifest.csv 에 잘못된 행이 있어 아무것도 게시하지 않았습니다 / manifest.csv has bad rows; nothing was published:\n  %s%s", strings.Join(bad, "\n  "), more)
 	}
 	return jobs, nil
+}
+
+// merge folds what a further row of a document states into the document's
+// submission; a value that differs from one stated before is an error naming
+// the field.
+func merge(g *tenants.Submission, r tenants.Submission) error {
+	fields := []struct {
+		name     string
+		dst, src *string
+	}{
+		{"type", (*string)(&g.Type), (*string)(&r.Type)},
+		{"department", &g.Department, &r.Department},
+		{"number", &g.Number, &r.Number},
+		{"summary", &g.Summary, &r.Summary},
+		{"disclosure", (*string)(&g.Disclosure), (*string)(&r.Disclosure)},
+	}
+	for _, f := range fields {
+		switch {
+		case *f.src == "":
+		case *f.dst == "":
+			*f.dst = *f.src
+		case *f.dst != *f.src:
+			return errors.New(f.name)
+		}
+	}
+	switch {
+	case len(r.Grounds) == 0:
+	case len(g.Grounds) == 0:
+		g.Grounds = r.Grounds
+	case !slices.Equal(g.Grounds, r.Grounds):
+		return errors.New("grounds")
+	}
+	return nil
 }
 
 // manifestRow reads one row's submission and file; problems are messages
