@@ -265,3 +265,78 @@ func TestCommandLine(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoAndBench runs the README's run command and the benchmark as a user
+// would, on the whole corpus.
+func TestDemoAndBench(t *testing.T) {
+	bin := buildPlaza(t)
+	data := t.TempDir()
+	demo := exec.Command(bin, "demo", "--data", data, "--addr", "127.0.0.1:0", "--corpus", corpustest.Dir(t))
+	demo.Env = append(os.Environ(), "PLAZA_LOG_LEVEL=warn")
+	stdout, err := demo.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Process.Kill()
+	var base, summary string
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		line := lines.Text()
+		if strings.Contains(line, "published") {
+			summary = line
+		}
+		if m := regexp.MustCompile(`http://[0-9.:]+`).FindString(line); m != "" {
+			base = m
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if base == "" {
+		t.Fatal("demo printed no address")
+	}
+	// 19 documents of the manifest, 996 new rulings, 3 rulings that are
+	// manifest documents already; 2 edge files and 1 truncated ruling refused.
+	if !strings.Contains(summary, "published 1015, updated 0, unchanged 3, refused 3") {
+		t.Fatalf("demo summary: %q", summary)
+	}
+	res, err := http.Get(base + "/api/v1/tenants")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts []struct {
+		Slug      string
+		Documents int
+	}
+	json.NewDecoder(res.Body).Decode(&ts)
+	res.Body.Close()
+	counts := map[string]int{}
+	total := 0
+	for _, tn := range ts {
+		counts[tn.Slug] = tn.Documents
+		total += tn.Documents
+	}
+	if total != 1015 || counts["nts"] != 999 || counts["seoul"] != 0 || len(ts) < 36 {
+		t.Fatalf("tenants: total %d, nts %d, %d tenants", total, counts["nts"], len(ts))
+	}
+	demo.Process.Signal(syscall.SIGTERM)
+	if err := demo.Wait(); err != nil {
+		t.Fatalf("demo exited with %v", err)
+	}
+
+	out, err := plaza(t, bin, "bench", "--rounds", "1", "--corpus", corpustest.Dir(t))
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, out)
+	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`import +999 documents \(1 refused\), 21\.\d MB in [\d.]+s: \d+ docs/s, [\d.]+ MB/s`),
+		regexp.MustCompile(`search +180 queries .* p50 \S+ +p90 \S+ +p99 \S+`),
+		regexp.MustCompile(`memory +peak RSS [\d.]+ MB`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("bench output lacks %s:\n%s", want, out)
+		}
+	}
+}
