@@ -127,9 +127,9 @@ type Document struct {
 	// FromContent names the fields that were read from the document's own
 	// content (title, summary, number, subject, produced) rather than stated
 	// by its publisher, so that withholding it later can clear them.
-	FromContent []string `json:"fromContent,omitempty"`
-	Revision   int64      `json:"revision"`
-	Updated    time.Time  `json:"updated"`
+	FromContent []string  `json:"fromContent,omitempty"`
+	Revision    int64     `json:"revision"`
+	Updated     time.Time `json:"updated"`
 }
 
 // Formats lists the distinct formats of the document's files, in file order.
