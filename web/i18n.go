@@ -37,6 +37,7 @@ var labels = map[string][2]string{
 	"n_docs":         {"%d건", "%d documents"},
 	"results":        {"검색 결과 %d건", "%d results"},
 	"results_for":    {"‘%s’ 검색 결과 %d건", "%[2]d results for ‘%[1]s’"},
+	"results_h":      {"검색 결과", "Results"},
 	"no_results":     {"조건에 맞는 문서가 없습니다.", "No documents match."},
 	"refine":         {"검색 조건", "Refine"},
 	"active":         {"적용된 조건", "Active filters"},
