@@ -92,11 +92,14 @@ func TestQueryUnits(t *testing.T) {
 		name, query string
 		want        []u
 	}{
-		{"Spacing", "해외 직접 투자", []u{{"해외직접투자", ""}}},
+		// Words of a spaced query are also looked for apart, in any order.
+		{"Spacing", "해외 직접 투자", []u{{"해외직접투자", "해외 직접 투자"}}},
+		{"OneSyllableWordJoinsNeighbour", "서울 시 예산", []u{{"서울시예산", "서울시 예산"}}},
+		{"OneSyllableWordFirst", "시 예산", []u{{"시예산", ""}}},
 		{"Particle", "예산을", []u{{"예산을", "예산"}}},
 		{"TwoSyllableParticle", "서울시에서", []u{{"서울시에서", "서울시"}}},
 		{"ParticlesPerWord", "서울시의 예산을 편성", []u{{"서울시의예산을편성", "서울시 예산 편성"}}},
-		{"TooShortToStrip", "국가 제도", []u{{"국가제도", ""}}},
+		{"TooShortToStrip", "국가 제도", []u{{"국가제도", "국가 제도"}}},
 		{"Mixed", "K-water 2024년 예산", []u{{"k-water", ""}, {"2024", ""}, {"년예산", ""}}},
 		{"Repeated", "예산 a 예산", []u{{"예산", ""}, {"a", ""}}},
 		{"Nothing", "?!", nil},
@@ -242,8 +245,9 @@ func TestQueryUnitsJoined(t *testing.T) {
 		{"투자정책과-1234", []u{{"투자정책과-1234", "투자+자정+정책+책과+1234", "투자+자정+정책+1234"}}},
 		{"서울시의 예산을-2025", []u{{"서울시의예산을-2025", "서울+울시+시의+의예+예산+산을+2025", "서울+울시 예산+2025"}}},
 		{"2025-예산을 편성", []u{{"2025-예산을편성", "2025+예산+산을+을편+편성", "2025+예산 편성"}}},
-		// Spacing inside Hangul still does not count.
-		{"해외 직접 투자", []u{{"해외직접투자", "해외+외직+직접+접투+투자", ""}}},
+		// Spacing inside Hangul does not count for the unit; its words
+		// apart are the alternative.
+		{"해외 직접 투자", []u{{"해외직접투자", "해외+외직+직접+접투+투자", "해외 직접 투자"}}},
 		// The same phrase however punctuated is one unit.
 		{"151.3 151-3", []u{{"151.3", "151+3", ""}}},
 	} {

@@ -14,10 +14,11 @@ type Unit struct {
 	// Single is set for a lone CJK character ("년"): it matches any token
 	// containing the character, not only the unigram.
 	Single bool
-	// Alt, when set, is the unit with a trailing particle removed from each
-	// of its words (예산을 → 예산; 예산의 편성을 → 예산, 편성): a weaker
-	// alternative, met when every one of these words occurs, anywhere. It
-	// should count for less than the unit itself.
+	// Alt, when set, is the unit's words on their own, each with a trailing
+	// particle removed (예산을 → 예산; 예산의 편성을 → 예산, 편성; 봉화댐
+	// 안전 → 봉화댐, 안전): a weaker alternative, met when every one of these
+	// words occurs, anywhere and in any order. It should count for less than
+	// the unit itself, which asks for the words side by side.
 	Alt []Unit
 }
 
@@ -143,6 +144,21 @@ func strip(chars []char) (words [][]rune, stripped bool) {
 		w = append(w, ch.r)
 	}
 	words = append(words, w)
+	// A lone syllable between spaces (서울 시 예산) is searched with the word
+	// before it, or after it when first: on its own it would match any word
+	// that holds the character.
+	for k := 0; k < len(words) && len(words) > 1; k++ {
+		if len(words[k]) != 1 {
+			continue
+		}
+		if k > 0 {
+			words[k-1] = append(words[k-1], words[k]...)
+		} else {
+			words[1] = append(words[0], words[1]...)
+		}
+		words = append(words[:k], words[k+1:]...)
+		k--
+	}
 	for k, w := range words {
 		for _, p := range particles {
 			if n := len([]rune(p)); len(w)-n >= 2 && string(w[len(w)-n:]) == p {
@@ -154,16 +170,16 @@ func strip(chars []char) (words [][]rune, stripped bool) {
 	return words, stripped
 }
 
-// alternative is the units of linked pieces with the particles removed: each
-// Hangul run becomes its words, the first still linked to the piece before
+// alternative is the units of linked pieces split into words with the
+// particles removed: each Hangul run becomes its words, the first still linked to the piece before
 // and the last to the piece after (예산을-2025 → 예산-2025), the others on
-// their own. It is nil when no word had a particle.
+// their own. It is nil when no run has several words or a particle.
 func alternative(ps []piece) []Unit {
-	stripped := false
+	split := false
 	for _, p := range ps {
-		stripped = stripped || p.stripped
+		split = split || p.stripped || len(p.words) > 1
 	}
-	if !stripped {
+	if !split {
 		return nil
 	}
 	var alt []piece

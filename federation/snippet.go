@@ -90,12 +90,43 @@ func Snippet(text, query string, maxRunes int) string {
 	return out
 }
 
-// findMatches lists where the units occur in text, stopping early once one
-// window of maxRunes holds every unit.
+// findMatches lists where the units occur in text: each unit whole where it
+// occurs (its words side by side), else the words of its alternative.
 func findMatches(text string, units []Unit, maxRunes int) []match {
 	if len(units) == 0 || text == "" {
 		return nil
 	}
+	whole := make([]Unit, len(units))
+	for k, u := range units {
+		u.Alt = nil
+		whole[k] = u
+	}
+	ms := scanMatches(text, whole, maxRunes)
+	found := make([]bool, len(units))
+	for _, m := range ms {
+		found[m.unit] = true
+	}
+	var rest []Unit
+	var index []int // rest[i] is units[index[i]]
+	for k, u := range units {
+		if !found[k] && len(u.Alt) > 0 {
+			rest, index = append(rest, Unit{Alt: u.Alt}), append(index, k)
+		}
+	}
+	if len(rest) == 0 {
+		return ms
+	}
+	for _, m := range scanMatches(text, rest, maxRunes) {
+		m.unit = index[m.unit]
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].rstart < ms[j].rstart })
+	return ms
+}
+
+// scanMatches lists where the units occur in text, stopping early once one
+// window of maxRunes holds every unit.
+func scanMatches(text string, units []Unit, maxRunes int) []match {
 	longest := 1
 	for _, u := range units {
 		longest = max(longest, len(u.Terms))
@@ -151,7 +182,7 @@ func matchAt(buf []token, u Unit) (match, bool) {
 		s, e, rs, re, ok := singleIn(t, u.Text)
 		return match{start: s, end: e, rstart: rs, rend: re}, ok
 	}
-	if endsWith(buf, u.Terms) {
+	if len(u.Terms) > 0 && endsWith(buf, u.Terms) {
 		f := buf[len(buf)-len(u.Terms)]
 		return match{start: f.Start, end: t.End, rstart: f.rstart, rend: t.rend}, true
 	}
