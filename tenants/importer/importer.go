@@ -12,6 +12,7 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -319,14 +320,23 @@ func readTenantsFile(root *os.Root) ([]tenants.Tenant, error) {
 		return nil, tenants.E("import.tenants", tenants.Invalid, "tenants.csv 를 읽을 수 없습니다 / cannot read tenants.csv", err)
 	}
 	defer f.Close()
-	return tenants.ReadTenantsCSV(f)
+	return readTenantsCSV(f)
+}
+
+// readTenantsCSV parses a tenants.csv that must be UTF-8.
+func readTenantsCSV(r io.Reader) ([]tenants.Tenant, error) {
+	b, err := readUTF8(r, "tenants.csv")
+	if err != nil {
+		return nil, tenants.Errorf("import.tenants", tenants.Invalid, "%s", err.Error())
+	}
+	return tenants.ReadTenantsCSV(bytes.NewReader(b))
 }
 
 // RegisterTenants registers the tenants of a tenants.csv (see
 // tenants.ReadTenantsCSV). It returns how many rows it read and notes on the
 // known tenants it updated.
 func RegisterTenants(ctx context.Context, registry *tenants.Registry, r io.Reader) (int, []string, error) {
-	ts, err := tenants.ReadTenantsCSV(r)
+	ts, err := readTenantsCSV(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -362,9 +372,8 @@ func registerTenants(ctx context.Context, registry *tenants.Registry, ts []tenan
 	return len(ts), notes, nil
 }
 
-// readBareFolder makes every regular file in the folder and below it
-// (hidden files, links and the CSVs aside) a document of opt.Tenant, in
-// name order.
+// readBareFolder makes every file in the folder and below it (hidden files
+// and the CSVs aside) a document of opt.Tenant, in name order.
 func readBareFolder(root *os.Root, opt Options) ([]job, error) {
 	var rels []string
 	err := fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
@@ -378,7 +387,9 @@ func readBareFolder(root *os.Root, opt Options) ([]job, error) {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && name != "manifest.csv" && name != "tenants.csv" {
+		// Links are listed too, so that one leading outside the folder is
+		// refused by name rather than passed over in silence.
+		if (d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0) && name != "manifest.csv" && name != "tenants.csv" {
 			rels = append(rels, filepath.FromSlash(p))
 		}
 		return nil

@@ -201,6 +201,27 @@ func TestImportBadInput(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+	t.Run("CSVNotUTF8", func(t *testing.T) {
+		s := newStack(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "a.hwp"), corpustest.File(t, "docs/hwp/moef_integrated_fiscal_stats_2014-08.hwp"), 0o644)
+		// "통합재정통계" in CP949, as Excel on Korean Windows saves it.
+		cp949 := []byte{0xc5, 0xeb, 0xc7, 0xd5, 0xc0, 0xe7, 0xc1, 0xa4, 0xc5, 0xeb, 0xb0, 0xe8}
+		os.WriteFile(filepath.Join(dir, "manifest.csv"), append([]byte("file,tenant,title\na.hwp,seoul,"), cp949...), 0o644)
+		_, err := s.importer.Import(ctx, dir, importer.Options{})
+		if !tenants.Is(err, tenants.Invalid) || !strings.Contains(tenants.PublicMessage(err), "not UTF-8") {
+			t.Fatalf("manifest: err = %v", err)
+		}
+		os.Remove(filepath.Join(dir, "manifest.csv"))
+		os.WriteFile(filepath.Join(dir, "tenants.csv"), append([]byte("slug,name_ko,name_en,kind\nnewbody,"), append(cp949, ",New,agency\n"...)...), 0o644)
+		_, err = s.importer.Import(ctx, dir, importer.Options{Tenant: "newbody"})
+		if !tenants.Is(err, tenants.Invalid) || !strings.Contains(tenants.PublicMessage(err), "tenants.csv is not UTF-8") {
+			t.Fatalf("tenants.csv: err = %v", err)
+		}
+		if len(s.documents(t, "seoul")) != 0 {
+			t.Fatal("something was published")
+		}
+	})
 	t.Run("ManifestListsEveryBadRow", func(t *testing.T) {
 		s := newStack(t)
 		dir := t.TempDir()
@@ -253,10 +274,15 @@ func TestImportBadInput(t *testing.T) {
 		if msg := tenants.PublicMessage(err); strings.Count(msg, "outside the folder") != 2 {
 			t.Fatalf("err = %v", err)
 		}
-		// A bare folder skips links altogether.
+		// A bare folder refuses them too, by name.
 		rep, err := s.importer.Import(ctx, dir, importer.Options{Tenant: "seoul"})
-		if err != nil || rep.Published != 0 || len(rep.Refused) != 0 {
+		if err != nil || rep.Published != 0 || len(rep.Refused) != 2 {
 			t.Fatalf("bare folder report = %+v, %v", rep, err)
+		}
+		for _, r := range rep.Refused {
+			if !strings.Contains(r.Reason, "outside the folder") {
+				t.Errorf("refusal %+v", r)
+			}
 		}
 	})
 	t.Run("TenantsCSVUpdatesAKnownTenantAndKeepsItsCode", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/plaza-portal/plaza/tenants"
 )
@@ -31,7 +33,11 @@ func readManifest(root *os.Root, known func(slug string) bool) ([]job, error) {
 		return nil, tenants.E(op, tenants.Invalid, "manifest.csv 를 읽을 수 없습니다 / cannot read manifest.csv", err)
 	}
 	defer f.Close()
-	cr := csv.NewReader(f)
+	body, err := readUTF8(f, "manifest.csv")
+	if err != nil {
+		return nil, tenants.Errorf(op, tenants.Invalid, "%s", err.Error())
+	}
+	cr := csv.NewReader(bytes.NewReader(body))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -219,4 +225,23 @@ func parseGrounds(s string) ([]tenants.Ground, error) {
 		out = append(out, tenants.Ground(n))
 	}
 	return out, nil
+}
+
+// maxCSVBytes bounds a manifest or tenants.csv read into memory.
+const maxCSVBytes = 64 << 20
+
+// readUTF8 reads a CSV file whole and refuses one that is not UTF-8: Excel
+// on Korean Windows saves CSV as CP949 unless told otherwise, and its titles
+// would be published garbled.
+func readUTF8(r io.Reader, name string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxCSVBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%s 를 읽을 수 없습니다 / cannot read %s: %v", name, name, err)
+	case len(b) > maxCSVBytes:
+		return nil, fmt.Errorf("%s 가 너무 큽니다 (최대 %d MB) / %s is too large (at most %d MB)", name, maxCSVBytes>>20, name, maxCSVBytes>>20)
+	case !utf8.Valid(b):
+		return nil, fmt.Errorf("%s 가 UTF-8 이 아닙니다. 엑셀에서는 'CSV UTF-8' 형식으로 저장하세요 / %s is not UTF-8 (in Excel, save as \"CSV UTF-8\")", name, name)
+	}
+	return b, nil
 }
