@@ -111,12 +111,14 @@ func (s *Server) apiDocument(c *fiber.Ctx) error {
 	for _, g := range d.Grounds {
 		out.Grounds = append(out.Grounds, int(g))
 	}
+	// A withheld document's files stay in its bucket, and so does what
+	// describes them: a name can itself disclose, and a checksum confirms a
+	// guess of the content.
 	for _, f := range d.Files {
-		af := apiFile{N: f.N, Name: f.Name, Size: f.Size, MediaType: f.MediaType, Format: f.Format, SHA256: f.SHA256}
-		if d.Public() {
-			af.URL = fileURL(d.Tenant, d.ID, f.N)
+		if !d.Public() {
+			break
 		}
-		out.Files = append(out.Files, af)
+		out.Files = append(out.Files, apiFile{N: f.N, Name: f.Name, Size: f.Size, MediaType: f.MediaType, Format: f.Format, SHA256: f.SHA256, URL: fileURL(d.Tenant, d.ID, f.N)})
 	}
 	return c.JSON(out)
 }

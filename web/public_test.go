@@ -106,7 +106,7 @@ func TestPages(t *testing.T) {
 			"moef_press_2024q1_overseas_direct_investment.hwpx", "HWPX",
 			`href="`+fileURL(press24.Tenant, press24.ID, 0)+`"`, `<pre class="preview"`, "본문 미리보기",
 			"관련 문서", `href="`+docURL(press25.Tenant, press25.ID)+`"`, `href="/t/moef"`)
-		mustNotContain(t, "document", body, "정보공개청구", "비공개 근거")
+		mustNotContain(t, "document", body, `href="/request?doc=`, "비공개 근거")
 	})
 	t.Run("DocumentEnglish", func(t *testing.T) {
 		body := htmlPage(t, s, docURL(press24.Tenant, press24.ID)+"?lang=en")
