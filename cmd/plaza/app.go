@@ -13,25 +13,23 @@ import (
 	"github.com/plaza-portal/plaza/tenants/extract"
 
 	"github.com/plaza-portal/plaza/federation"
-	"github.com/plaza-portal/plaza/federation/bleveindex"
-	"github.com/plaza-portal/plaza/storage/disk"
-	"github.com/plaza-portal/plaza/storage/memstream"
 	"github.com/plaza-portal/plaza/tenants"
 	"github.com/plaza-portal/plaza/tenants/importer"
 )
 
-// App is Plaza wired together on the embedded engines: local-disk buckets,
-// the Bleve index and the in-process event stream, all under one data
-// folder that only one process may open at a time.
+// App is Plaza wired together: blob store, index and event stream, each the
+// embedded twin (local-disk buckets, the Bleve index, the in-process stream,
+// under one data folder that only one process may open at a time) unless
+// the configuration names the real engine (S3, Elasticsearch, Redis).
 type App struct {
 	cfg       Config
 	log       *slog.Logger
 	lock      *os.File
-	store     *disk.Store
+	store     tenants.BlobStore
 	registry  *tenants.Registry
 	archive   *tenants.Archive
-	index     *bleveindex.Index
-	stream    *memstream.Stream
+	index     federation.Index
+	stream    eventStream
 	indexer   *federation.Indexer
 	publisher *tenants.Publisher
 	importer  *importer.Importer
@@ -53,24 +51,27 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // folder.
 func openAppWithIndex(ctx context.Context, cfg Config, log *slog.Logger, index string) (*App, error) {
 	a := &App{cfg: cfg, log: log}
-	if _, err := os.Stat(cfg.Data); errors.Is(err, os.ErrNotExist) {
-		log.Warn("새 데이터 폴더를 만듭니다 / creating a new, empty data folder", "data", cfg.Data)
-	}
-	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
-		return nil, fmt.Errorf("data folder %s: %w", cfg.Data, err)
-	}
-	lock, err := lockFolder(cfg.Data)
-	if err != nil {
-		return nil, err
-	}
-	a.lock = lock
 	ok := false
+	if cfg.usesDataFolder() {
+		if _, err := os.Stat(cfg.Data); errors.Is(err, os.ErrNotExist) {
+			log.Warn("새 데이터 폴더를 만듭니다 / creating a new, empty data folder", "data", cfg.Data)
+		}
+		if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
+			return nil, fmt.Errorf("data folder %s: %w", cfg.Data, err)
+		}
+		lock, err := lockFolder(cfg.Data)
+		if err != nil {
+			return nil, err
+		}
+		a.lock = lock
+	}
+	var err error
 	defer func() {
 		if !ok {
 			a.Close()
 		}
 	}()
-	if a.store, err = disk.Open(filepath.Join(cfg.Data, "buckets")); err != nil {
+	if a.store, err = openStore(ctx, cfg); err != nil {
 		return nil, err
 	}
 	if a.registry, err = tenants.NewRegistry(ctx, a.store, tenants.Seoul()); err != nil {
@@ -80,10 +81,12 @@ func openAppWithIndex(ctx context.Context, cfg Config, log *slog.Logger, index s
 		log.Warn("읽을 수 없는 기관 기록을 건너뜁니다 / skipping an unreadable tenant record", "record", d)
 	}
 	a.archive = tenants.NewArchive(a.store, a.registry)
-	if a.index, err = bleveindex.Open(filepath.Join(cfg.Data, index)); err != nil {
+	if a.index, err = openIndex(ctx, cfg, index); err != nil {
 		return nil, err
 	}
-	a.stream = memstream.New()
+	if a.stream, err = openStream(ctx, cfg, log); err != nil {
+		return nil, err
+	}
 	a.indexer = federation.NewIndexer(a.archive, a.index, a.log)
 	a.publisher = tenants.NewPublisher(a.archive, extract.Extractor{}, a.stream)
 	a.importer = importer.New(a.registry, a.publisher)
@@ -120,11 +123,15 @@ func (a *App) reconcile(ctx context.Context) error {
 // Close drains the stream into the index and releases the data folder.
 func (a *App) Close() error {
 	var errs []error
-	if a.stream != nil {
+	if a.stream != nil && a.stream.Durable() {
+		// What was announced stays in the stream for the next consumer.
+		a.stopIndexer()
+		errs = append(errs, ignoreCanceled(<-a.indexerDone), a.stream.Close())
+	} else if a.stream != nil {
 		// Let the indexer drain what was announced; if the index keeps
 		// failing, give up after a while: the reconciler indexes the rest at
 		// the next start.
-		a.stream.Close()
+		errs = append(errs, a.stream.Close())
 		select {
 		case err := <-a.indexerDone:
 			errs = append(errs, ignoreCanceled(err))

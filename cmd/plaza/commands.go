@@ -19,6 +19,12 @@ import (
 	"github.com/plaza-portal/plaza/web"
 )
 
+// sweeper is a blob store that can leave temporary files behind when a
+// process dies mid-write (the disk store), and sweeps them.
+type sweeper interface {
+	Sweep(ctx context.Context, olderThan time.Duration) (int, error)
+}
+
 // reconcileEvery is how often serve compares the buckets with the index, as
 // a backstop for announcements lost in a crash.
 const reconcileEvery = 10 * time.Minute
@@ -37,13 +43,15 @@ func (a *App) serve(ctx context.Context, stdout io.Writer) error {
 	if err := a.reconcile(ctx); err != nil {
 		return err
 	}
-	go func() { // what writes interrupted by a crash left behind
-		if n, err := a.store.Sweep(ctx, time.Hour); err != nil {
-			a.log.Warn("sweep temporary files", "err", err)
-		} else if n > 0 {
-			a.log.Info("removed temporary files left by interrupted writes", "files", n)
-		}
-	}()
+	if sw, ok := a.store.(sweeper); ok {
+		go func() { // what writes interrupted by a crash left behind
+			if n, err := sw.Sweep(ctx, time.Hour); err != nil {
+				a.log.Warn("sweep temporary files", "err", err)
+			} else if n > 0 {
+				a.log.Info("removed temporary files left by interrupted writes", "files", n)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
@@ -186,6 +194,9 @@ func printReport(w io.Writer, r *importer.Report) {
 // index serving. Records that cannot be read are skipped and listed.
 func reindex(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
 	start := time.Now()
+	if cfg.ESURL != "" {
+		return reindexInPlace(ctx, cfg, log, stdout)
+	}
 	build := indexDir + ".new"
 	if err := os.RemoveAll(filepath.Join(cfg.Data, build)); err != nil {
 		return err
@@ -219,13 +230,39 @@ func reindex(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 	}
 	os.RemoveAll(old)
 	fmt.Fprintf(stdout, "색인 완료: 문서 %d건, %.1fs / reindexed %d documents in %.1fs\n", n, time.Since(start).Seconds(), n, time.Since(start).Seconds())
-	if len(st.Unreadable) > 0 {
-		for _, u := range st.Unreadable {
-			fmt.Fprintf(stdout, "  읽을 수 없는 기록 / unreadable record: %s\n", u)
-		}
-		return fmt.Errorf("%d개 문서 기록을 읽을 수 없어 색인에서 뺐습니다 / %d unreadable records were left out of the index", len(st.Unreadable), len(st.Unreadable))
+	return unreadable(stdout, st.Unreadable)
+}
+
+// reindexInPlace brings a shared Elasticsearch index in line with the
+// buckets while it serves: every record whose revision the index lacks is
+// put, every entry without a record removed. (To rebuild with a new
+// mapping, delete the index first: Open creates it empty.)
+func reindexInPlace(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	start := time.Now()
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
 	}
-	return nil
+	defer a.Close()
+	st, err := federation.Reconcile(ctx, a.archive, a.index, a.tenantSlugs())
+	if err != nil {
+		return fmt.Errorf("색인을 맞추지 못했습니다 / reindex failed: %w", err)
+	}
+	secs := time.Since(start).Seconds()
+	fmt.Fprintf(stdout, "색인 완료: 문서 %d건 (새로 색인 %d, 삭제 %d), %.1fs / reindexed %d documents (%d indexed, %d removed) in %.1fs\n",
+		st.Records, st.Indexed, st.Removed, secs, st.Records, st.Indexed, st.Removed, secs)
+	return unreadable(stdout, st.Unreadable)
+}
+
+// unreadable lists the records a rebuild left out, and fails if there are any.
+func unreadable(stdout io.Writer, records []string) error {
+	if len(records) == 0 {
+		return nil
+	}
+	for _, u := range records {
+		fmt.Fprintf(stdout, "  읽을 수 없는 기록 / unreadable record: %s\n", u)
+	}
+	return fmt.Errorf("%d개 문서 기록을 읽을 수 없어 색인에서 뺐습니다 / %d unreadable records were left out of the index", len(records), len(records))
 }
 
 // demo imports the corpus (the manifest's documents, then the bulk tax

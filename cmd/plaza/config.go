@@ -18,10 +18,16 @@ type Config struct {
 	Data     string     // PLAZA_DATA: the data folder (buckets and index)
 	Corpus   string     // PLAZA_CORPUS: the corpus the demo imports
 	LogLevel slog.Level // PLAZA_LOG_LEVEL: debug, info, warn, error
+
+	// Real engines, each chosen by its URL; empty means the embedded twin.
+	S3URL    string // PLAZA_S3_URL: http(s)://KEY:SECRET@host:port[?region=&prefix=]
+	ESURL    string // PLAZA_ES_URL: http(s)://[USER:PASSWORD@]host:port[/path]
+	ESIndex  string // PLAZA_ES_INDEX: the index (alias) name
+	RedisURL string // PLAZA_REDIS_URL: redis://[:PASSWORD@]host:port/db
 }
 
 func defaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "data", Corpus: filepath.Join("..", "shared", "corpus"), LogLevel: slog.LevelInfo}
+	return Config{Addr: "127.0.0.1:8080", Data: "data", Corpus: filepath.Join("..", "shared", "corpus"), LogLevel: slog.LevelInfo, ESIndex: "plaza"}
 }
 
 // fromEnv overlays environment variables on c.
@@ -34,6 +40,13 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	}
 	if v := getenv("PLAZA_CORPUS"); v != "" {
 		c.Corpus = v
+	}
+	for name, dst := range map[string]*string{
+		"PLAZA_S3_URL": &c.S3URL, "PLAZA_ES_URL": &c.ESURL, "PLAZA_ES_INDEX": &c.ESIndex, "PLAZA_REDIS_URL": &c.RedisURL,
+	} {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
 	}
 	if v := getenv("PLAZA_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
@@ -56,6 +69,9 @@ func (c *Config) validate() error {
 	if strings.TrimSpace(c.Data) == "" {
 		return fmt.Errorf("the data folder is empty: set --data or PLAZA_DATA")
 	}
+	if !validIndexName(c.ESIndex) {
+		return fmt.Errorf("PLAZA_ES_INDEX=%q: 소문자, 숫자, -, _ 만 쓸 수 있습니다 / use lower-case letters, digits, - and _", c.ESIndex)
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("listen address %q: %v (use host:port, e.g. 127.0.0.1:8080)", c.Addr, err)
 	}
@@ -71,5 +87,22 @@ func loadConfig(fs *flag.FlagSet, args []string, serves bool) (Config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	// Flags after a stray argument would be ignored silently: refuse it.
+	if fs.NArg() > 0 && fs.Name() != "plaza import" {
+		return c, fmt.Errorf("%s: 알 수 없는 인수 %q (플래그는 --이름 값 으로 씁니다) / unexpected argument %q (flags are written --name value)", fs.Name(), fs.Arg(0), fs.Arg(0))
+	}
 	return c, c.validate()
+}
+
+// validIndexName reports whether name is a safe Elasticsearch index name.
+func validIndexName(name string) bool {
+	if name == "" || len(name) > 100 || name[0] == '-' || name[0] == '_' {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }

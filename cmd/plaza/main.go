@@ -31,6 +31,7 @@ const usage = `plaza: 정보공개 포털 / information-disclosure portal
 
 import 는 거부된 파일이 있으면 1, 오류면 2 로 끝납니다 / import exits 1 when files were refused, 2 on errors.
 환경 변수 / environment: PLAZA_ADDR, PLAZA_DATA, PLAZA_CORPUS, PLAZA_LOG_LEVEL
+실제 엔진 / real engines: PLAZA_S3_URL, PLAZA_ES_URL, PLAZA_ES_INDEX, PLAZA_REDIS_URL
 `
 
 func main() {
@@ -73,8 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if fs.NArg() == 0 {
-			return errors.New("import: 게시할 폴더를 지정하세요 / name at least one folder to import")
+		if fs.NArg() == 0 && *tenantsCSV == "" {
+			return errors.New("import: 게시할 폴더(또는 --tenants 파일)를 지정하세요 / name at least one folder to import (or a --tenants file)")
 		}
 		return importPaths(ctx, cfg, newLogger(stderr, cfg), stdout, stderr, fs.Args(), *tenantsCSV, importer.Options{Tenant: *tenant, Type: tenants.DocType(*docType)})
 	case "reindex":

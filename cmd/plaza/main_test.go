@@ -243,6 +243,46 @@ func TestCommandLine(t *testing.T) {
 			t.Fatal("import without path accepted")
 		}
 	})
+	t.Run("StrayArgument", func(t *testing.T) {
+		var out bytes.Buffer
+		err := run(t.Context(), []string{"serve", "--data", t.TempDir(), "extra", "--addr", "127.0.0.1:0"}, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), `unexpected argument "extra"`) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("TenantsCSVAlone", func(t *testing.T) {
+		var out bytes.Buffer
+		data := t.TempDir()
+		csv := filepath.Join(t.TempDir(), "tenants.csv")
+		os.WriteFile(csv, []byte("slug,name_ko,name_en,kind\nnewbody,새 기관,New body,agency\n"), 0o644)
+		if err := run(t.Context(), []string{"import", "--data", data, "--tenants", csv}, &out, &out); err != nil {
+			t.Fatalf("import --tenants: %v\n%s", err, out.String())
+		}
+		out.Reset()
+		if err := run(t.Context(), []string{"tenants", "--data", data}, &out, &out); err != nil || !strings.Contains(out.String(), "newbody") {
+			t.Fatalf("tenants: %v\n%s", err, out.String())
+		}
+	})
+	t.Run("EngineURLs", func(t *testing.T) {
+		c := defaultConfig()
+		env := map[string]string{"PLAZA_S3_URL": "http://k:s@127.0.0.1:9", "PLAZA_ES_URL": "http://127.0.0.1:9", "PLAZA_ES_INDEX": "Bad Name"}
+		if err := c.fromEnv(func(k string) string { return env[k] }); err != nil {
+			t.Fatal(err)
+		}
+		if c.S3URL != env["PLAZA_S3_URL"] || c.ESURL != env["PLAZA_ES_URL"] || c.usesDataFolder() {
+			t.Fatalf("config = %+v", c)
+		}
+		if err := c.validate(); err == nil || !strings.Contains(err.Error(), "PLAZA_ES_INDEX") {
+			t.Fatalf("bad index name: %v", err)
+		}
+		// An engine that does not answer: a clear error, no secret in it.
+		t.Setenv("PLAZA_S3_URL", "http://key:topsecret@127.0.0.1:1")
+		var out bytes.Buffer
+		err := run(t.Context(), []string{"tenants", "--data", t.TempDir()}, &out, &out)
+		if err == nil || strings.Contains(err.Error(), "topsecret") || !strings.Contains(err.Error(), "127.0.0.1:1") {
+			t.Fatalf("unreachable S3: %v", err)
+		}
+	})
 	t.Run("DemoWithoutCorpus", func(t *testing.T) {
 		var out bytes.Buffer
 		err := run(t.Context(), []string{"demo", "--data", t.TempDir(), "--corpus", t.TempDir()}, &out, &out)
