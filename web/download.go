@@ -73,9 +73,14 @@ func (s *Server) download(c *fiber.Ctx) error {
 		rs, ok := parseRange(rh, size)
 		switch {
 		case ok && len(rs) == 0:
+			// Not the file: no file type or name, so no browser saves the
+			// error as the document.
 			obj.Close()
+			h.Del(fiber.HeaderContentDisposition)
 			h.Set(fiber.HeaderContentRange, fmt.Sprintf("bytes */%d", size))
-			return c.SendStatus(fiber.StatusRequestedRangeNotSatisfiable)
+			c.Status(fiber.StatusRequestedRangeNotSatisfiable)
+			c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+			return c.SendString("요청한 범위가 파일 밖에 있습니다 / requested range not satisfiable\n")
 		case ok && len(rs) == 1:
 			start, length, status = rs[0].start, rs[0].length, fiber.StatusPartialContent
 			h.Set(fiber.HeaderContentRange, fmt.Sprintf("bytes %d-%d/%d", start, start+length-1, size))

@@ -123,6 +123,9 @@ func TestDownload(t *testing.T) {
 			if res.StatusCode != http.StatusRequestedRangeNotSatisfiable || res.Header.Get("Content-Range") != "bytes */"+size {
 				t.Errorf("%s: status %d, Content-Range %q", h, res.StatusCode, res.Header.Get("Content-Range"))
 			}
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") || res.Header.Get("Content-Disposition") != "" {
+				t.Errorf("%s: the error looks like the file: %q, %q", h, ct, res.Header.Get("Content-Disposition"))
+			}
 		}
 	})
 	t.Run("RangeServedWhole", func(t *testing.T) {
