@@ -24,8 +24,9 @@ const (
 // field, and a phrase of many bigrams a conjunction of as many, so the cost
 // grows with the number of terms (a run of 500 Hangul syllables was one
 // phrase of 499 bigrams and took most of a second). MaxQueryCost allows a
-// Hangul run of about 33 syllables with particles or 64 without, or 32
-// words; a longer query is refused with a message rather than cut.
+// Hangul run of 65 syllables, or 32 words; a longer query is refused with a
+// message rather than cut. (A run's alternative, its words apart, adds at
+// most as many terms again.)
 const (
 	MaxQueryRunes = 200
 	MaxQueryWords = 32 // separated by spaces

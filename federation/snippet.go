@@ -106,18 +106,20 @@ func findMatches(text string, units []Unit, maxRunes int) []match {
 	for _, m := range ms {
 		found[m.unit] = true
 	}
+	// Each word of an alternative is a unit of its own here, so the window
+	// is chosen where the most of them are.
 	var rest []Unit
-	var index []int // rest[i] is units[index[i]]
 	for k, u := range units {
-		if !found[k] && len(u.Alt) > 0 {
-			rest, index = append(rest, Unit{Alt: u.Alt}), append(index, k)
+		if !found[k] {
+			rest = append(rest, u.Alt...)
 		}
 	}
 	if len(rest) == 0 {
 		return ms
 	}
+	// Numbered after the whole units, so the window counts each word.
 	for _, m := range scanMatches(text, rest, maxRunes) {
-		m.unit = index[m.unit]
+		m.unit += len(units)
 		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].rstart < ms[j].rstart })

@@ -98,3 +98,13 @@ func BenchmarkSnippet(b *testing.B) {
 		Snippet(text, "해외 직접 투자", 160)
 	}
 }
+
+// TestSnippetWordsApart: the words of a query found apart are shown where
+// they are together, each marked.
+func TestSnippetWordsApart(t *testing.T) {
+	text := "안전 " + strings.Repeat("가나다라마 ", 40) + "봉화댐 건설 현장의 안전 점검"
+	got := Snippet(text, "봉화댐 안전", 60)
+	if !strings.Contains(got, "<mark>봉화댐</mark> 건설 현장의 <mark>안전</mark>") {
+		t.Fatalf("Snippet = %q", got)
+	}
+}

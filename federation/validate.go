@@ -83,21 +83,18 @@ func (q *Query) Normalize() error {
 const singleCost = 16
 
 // QueryCost is the number of index terms a query text expands to: the terms
-// of each unit (every bigram of a Hangul run is a term of its phrase) and of
-// its particle-stripped alternative, a lone CJK character counting
-// singleCost. The work of a search grows with it, whatever the index.
+// of each unit (every bigram of a Hangul run is a term of its phrase), a lone
+// CJK character counting singleCost. The work of a search grows with it,
+// whatever the index. A unit's alternative (its words apart, particles
+// removed) never has more terms than the unit, so a search looks up at most
+// twice this many; counting it would refuse a pasted title of 25 words.
 func QueryCost(text string) int {
 	n := 0
-	cost := func(u Unit) int {
-		if u.Single {
-			return singleCost
-		}
-		return len(u.Terms)
-	}
 	for _, u := range QueryUnits(text) {
-		n += cost(u)
-		for _, a := range u.Alt {
-			n += cost(a)
+		if u.Single {
+			n += singleCost
+		} else {
+			n += len(u.Terms)
 		}
 	}
 	return n

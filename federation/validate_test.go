@@ -83,10 +83,12 @@ func TestQueryNormalizeBoundsCost(t *testing.T) {
 		{"RunesAtLimitOneSyllable", strings.Repeat("가", MaxQueryRunes), false},
 		{"TooManyWords", strings.Join(words, " "), false},
 		{"WordsAtLimit", strings.Join(words[:MaxQueryWords], " "), true},
-		// A run of n syllables is one phrase of n-1 bigrams, and as many
-		// again when a particle is stripped from it.
-		{"HangulRun33WithParticle", strings.Repeat("가", 33), true},
-		{"HangulRun34WithParticle", strings.Repeat("가", 34), false},
+		// A run of n syllables is one phrase of n-1 bigrams; its alternative
+		// (particles stripped, words apart) is not counted, never being
+		// larger.
+		{"HangulRun65WithParticle", strings.Repeat("가", 64) + "을", true},
+		{"HangulRun66WithParticle", strings.Repeat("가", 65) + "을", false},
+		{"PastedTitleOf25Words", strings.TrimSpace(strings.Repeat("서울시 예산 편성 지침 ", 6)) + " 개정", true},
 		{"HangulRun65", run(65), true},
 		{"HangulRun66", run(66), false},
 		{"HangulRunSpaced", strings.Join(strings.Fields(strings.Repeat("해외 직접 투자 동향 ", 9)), " "), false},

@@ -43,7 +43,9 @@ func bench(ctx context.Context, cfg Config, stdout io.Writer, rounds int) error 
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cfg.Data = dir
+	// The benchmark measures the embedded engines, and must never write
+	// into the servers a node is configured for.
+	cfg.Data, cfg.S3URL, cfg.ESURL, cfg.RedisURL = dir, "", "", ""
 	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err

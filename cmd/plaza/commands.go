@@ -268,6 +268,9 @@ func unreadable(stdout io.Writer, records []string) error {
 // demo imports the corpus (the manifest's documents, then the bulk tax
 // rulings as the National Tax Service's) and serves it.
 func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer) error {
+	if cfg.S3URL != "" || cfg.ESURL != "" || cfg.RedisURL != "" {
+		return fmt.Errorf("demo 는 내장 엔진에서만 돕니다. PLAZA_S3_URL, PLAZA_ES_URL, PLAZA_REDIS_URL 을 지우거나 plaza import 를 쓰세요 / demo runs on the embedded engines only: unset PLAZA_S3_URL, PLAZA_ES_URL and PLAZA_REDIS_URL, or use plaza import")
+	}
 	if _, err := os.Stat(filepath.Join(cfg.Corpus, "manifest.csv")); err != nil {
 		return fmt.Errorf("말뭉치를 찾을 수 없습니다: %s (PLAZA_CORPUS 또는 --corpus 로 지정) / corpus not found at %s: set PLAZA_CORPUS or --corpus", cfg.Corpus, cfg.Corpus)
 	}

@@ -69,6 +69,16 @@ func (c *Config) validate() error {
 	if strings.TrimSpace(c.Data) == "" {
 		return fmt.Errorf("the data folder is empty: set --data or PLAZA_DATA")
 	}
+	// A shared index must be built from shared buckets: an index on
+	// Elasticsearch reconciled against one node's own disk would lose every
+	// document that node does not hold. And changes on a shared stream are
+	// indexed by whichever node takes them, so the index must be shared too.
+	if c.ESURL != "" && c.S3URL == "" {
+		return fmt.Errorf("PLAZA_ES_URL 에는 PLAZA_S3_URL 도 필요합니다 (공유 색인은 공유 버킷에서 만듭니다) / PLAZA_ES_URL needs PLAZA_S3_URL too: a shared index is built from shared buckets")
+	}
+	if c.RedisURL != "" && c.ESURL == "" {
+		return fmt.Errorf("PLAZA_REDIS_URL 에는 PLAZA_ES_URL 도 필요합니다 (공유 스트림의 변경은 공유 색인에 반영합니다) / PLAZA_REDIS_URL needs PLAZA_ES_URL too: changes on a shared stream go to a shared index")
+	}
 	if !validIndexName(c.ESIndex) {
 		return fmt.Errorf("PLAZA_ES_INDEX=%q: 소문자, 숫자, -, _ 만 쓸 수 있습니다 / use lower-case letters, digits, - and _", c.ESIndex)
 	}

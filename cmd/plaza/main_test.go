@@ -265,7 +265,21 @@ func TestCommandLine(t *testing.T) {
 	})
 	t.Run("EngineURLs", func(t *testing.T) {
 		c := defaultConfig()
-		env := map[string]string{"PLAZA_S3_URL": "http://k:s@127.0.0.1:9", "PLAZA_ES_URL": "http://127.0.0.1:9", "PLAZA_ES_INDEX": "Bad Name"}
+		env := map[string]string{"PLAZA_ES_URL": "http://127.0.0.1:9", "PLAZA_ES_INDEX": "plaza"}
+		if err := c.fromEnv(func(k string) string { return env[k] }); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.validate(); err == nil || !strings.Contains(err.Error(), "needs PLAZA_S3_URL") {
+			t.Fatalf("ES without S3: %v", err)
+		}
+		c = defaultConfig()
+		env = map[string]string{"PLAZA_S3_URL": "http://k:s@127.0.0.1:9", "PLAZA_REDIS_URL": "redis://127.0.0.1:9/0"}
+		c.fromEnv(func(k string) string { return env[k] })
+		if err := c.validate(); err == nil || !strings.Contains(err.Error(), "needs PLAZA_ES_URL") {
+			t.Fatalf("Redis without ES: %v", err)
+		}
+		c = defaultConfig()
+		env = map[string]string{"PLAZA_S3_URL": "http://k:s@127.0.0.1:9", "PLAZA_ES_URL": "http://127.0.0.1:9", "PLAZA_ES_INDEX": "Bad Name"}
 		if err := c.fromEnv(func(k string) string { return env[k] }); err != nil {
 			t.Fatal(err)
 		}
