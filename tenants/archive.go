@@ -41,8 +41,8 @@ func NewArchive(blobs BlobStore, registry *Registry) *Archive {
 // Registry returns the tenants the archive serves.
 func (a *Archive) Registry() *Registry { return a.registry }
 
-func (a *Archive) bucket(tenant string) (string, error) {
-	t, err := a.registry.Get(tenant)
+func (a *Archive) bucket(ctx context.Context, tenant string) (string, error) {
+	t, err := a.registry.Lookup(ctx, tenant)
 	if err != nil {
 		return "", err
 	}
@@ -53,7 +53,7 @@ func (a *Archive) bucket(tenant string) (string, error) {
 // conditional update). NotFound when the tenant or document does not exist.
 func (a *Archive) Document(ctx context.Context, tenant, id string) (*Document, string, error) {
 	const op = "archive.document"
-	b, err := a.bucket(tenant)
+	b, err := a.bucket(ctx, tenant)
 	if err != nil {
 		return nil, "", err
 	}
@@ -92,7 +92,7 @@ func (a *Archive) TextPrefix(ctx context.Context, d *Document, max int64) (strin
 	if !d.Public() {
 		return "", Errorf(op, Forbidden, "비공개 문서입니다 / this document is not disclosed")
 	}
-	b, err := a.bucket(d.Tenant)
+	b, err := a.bucket(ctx, d.Tenant)
 	if err != nil {
 		return "", err
 	}
@@ -149,7 +149,7 @@ func (a *Archive) OpenFile(ctx context.Context, d *Document, n int) (Object, Fil
 	if n < 0 || n >= len(d.Files) {
 		return nil, File{}, Errorf(op, NotFound, "파일이 없습니다 / no such file")
 	}
-	b, err := a.bucket(d.Tenant)
+	b, err := a.bucket(ctx, d.Tenant)
 	if err != nil {
 		return nil, File{}, err
 	}
@@ -167,7 +167,7 @@ func (a *Archive) OpenFile(ctx context.Context, d *Document, n int) (Object, Fil
 // fs.WalkDir does, so one damaged record need not stop a walk: fn decides.
 // An error fn returns stops the walk and is returned.
 func (a *Archive) EachDocument(ctx context.Context, tenant string, fn func(id string, d *Document, err error) error) error {
-	b, err := a.bucket(tenant)
+	b, err := a.bucket(ctx, tenant)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func (p *Publisher) lock(tenant, id string) func() {
 // updates that document instead of creating a second one.
 func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, error) {
 	const op = "publish"
-	t, err := p.archive.registry.Get(s.Tenant)
+	t, err := p.archive.registry.Lookup(ctx, s.Tenant)
 	if err != nil {
 		return nil, err
 	}

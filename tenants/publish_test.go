@@ -387,6 +387,39 @@ func TestRegistryKeepsRegisteredTenants(t *testing.T) {
 	}
 }
 
+// TestRegistryLearnsOfOtherProcesses: on shared buckets, a tenant another
+// process registers is found by Lookup at once and by Refresh for listing.
+func TestRegistryLearnsOfOtherProcesses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, _ := disk.Open(dir)
+	serving, _ := tenants.NewRegistry(ctx, store, tenants.Seoul())
+	other, _ := tenants.NewRegistry(ctx, store, tenants.Seoul())
+	if err := other.Register(ctx, tenants.Tenant{Slug: "nibr", NameKo: "국립생물자원관", Kind: tenants.KindAgency}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := serving.Get("nibr"); !tenants.Is(err, tenants.NotFound) {
+		t.Fatalf("Get before lookup: %v", err)
+	}
+	if tn, err := serving.Lookup(ctx, "nibr"); err != nil || tn.NameKo != "국립생물자원관" {
+		t.Fatalf("Lookup: %+v, %v", tn, err)
+	}
+	if _, err := serving.Lookup(ctx, "nobody"); !tenants.Is(err, tenants.NotFound) {
+		t.Fatalf("Lookup of an unknown tenant: %v", err)
+	}
+	other.Register(ctx, tenants.Tenant{Slug: "nibr", NameKo: "국립생물자원관 (개칭)", Kind: tenants.KindAgency})
+	other.Register(ctx, tenants.Tenant{Slug: "kdca", NameKo: "질병관리청", Kind: tenants.KindAgency})
+	if err := serving.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tn, _ := serving.Get("nibr"); tn.NameKo != "국립생물자원관 (개칭)" {
+		t.Fatalf("after Refresh: %+v", tn)
+	}
+	if len(serving.All()) != len(tenants.Seoul())+2 {
+		t.Fatalf("after Refresh: %d tenants", len(serving.All()))
+	}
+}
+
 func TestDates(t *testing.T) {
 	for in, want := range map[string]string{"2024": "2024", "2024-6": "2024-06", "2024.06.21": "2024-06-21", "": ""} {
 		d, err := tenants.ParseDate(in)

@@ -38,10 +38,23 @@ func NewRegistry(ctx context.Context, blobs BlobStore, defaults []Tenant) (*Regi
 		}
 		r.bySlug[t.Slug] = t
 	}
-	buckets, err := blobs.Buckets(ctx)
-	if err != nil {
-		return nil, E("registry.load", err)
+	if err := r.Refresh(ctx); err != nil {
+		return nil, err
 	}
+	return r, nil
+}
+
+// Refresh reads every tenant record in the buckets again, so a long-running
+// process learns of tenants other processes registered or changed (on
+// shared buckets). Tenants it knows keep their record if theirs cannot be
+// read.
+func (r *Registry) Refresh(ctx context.Context) error {
+	buckets, err := r.blobs.Buckets(ctx)
+	if err != nil {
+		return E("registry.load", err)
+	}
+	var damaged []string
+	found := map[string]Tenant{}
 	for _, b := range buckets {
 		slug, ok := SlugOfBucket(b)
 		if !ok {
@@ -52,7 +65,7 @@ func NewRegistry(ctx context.Context, blobs BlobStore, defaults []Tenant) (*Regi
 			continue // a bucket still being created; its record comes later
 		}
 		if Is(err, Unavailable) {
-			return nil, err
+			return err
 		}
 		if err == nil && t.Slug != slug {
 			err = errors.New("it holds the record of " + t.Slug)
@@ -61,12 +74,41 @@ func NewRegistry(ctx context.Context, blobs BlobStore, defaults []Tenant) (*Regi
 			err = t.Validate()
 		}
 		if err != nil { // one damaged record must not keep the portal down
-			r.damaged = append(r.damaged, b+"/"+tenantKey+": "+err.Error())
+			damaged = append(damaged, b+"/"+tenantKey+": "+err.Error())
 			continue
 		}
+		found[slug] = t
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for slug, t := range found {
 		r.bySlug[slug] = t
 	}
-	return r, nil
+	r.damaged = damaged
+	return nil
+}
+
+// Lookup is Get that, for a tenant it does not know, reads the tenant's
+// record from its bucket: one registered by another process since this one
+// started. NotFound when there is none.
+func (r *Registry) Lookup(ctx context.Context, slug string) (Tenant, error) {
+	t, err := r.Get(slug)
+	if err == nil || !ValidSlug(slug) {
+		return t, err
+	}
+	stored, rerr := r.read(ctx, BucketName(slug))
+	switch {
+	case Is(rerr, NotFound):
+		return Tenant{}, err
+	case rerr != nil:
+		return Tenant{}, E("registry.lookup", rerr)
+	case stored.Slug != slug || stored.Validate() != nil:
+		return Tenant{}, err // damaged: Refresh names it
+	}
+	r.mu.Lock()
+	r.bySlug[slug] = stored
+	r.mu.Unlock()
+	return stored, nil
 }
 
 func (r *Registry) read(ctx context.Context, bucket string) (Tenant, error) {
@@ -84,7 +126,11 @@ func (r *Registry) read(ctx context.Context, bucket string) (Tenant, error) {
 
 // Damaged lists the tenant records that could not be read at start (the
 // tenant keeps its default record, if it has one).
-func (r *Registry) Damaged() []string { return r.damaged }
+func (r *Registry) Damaged() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return slices.Clone(r.damaged)
+}
 
 // Register validates t, creates its bucket and writes its record. An existing
 // tenant of the same slug is replaced.

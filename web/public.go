@@ -105,7 +105,7 @@ func (s *Server) searchPage(c *fiber.Ctx) error {
 // tenant fixed.
 func (s *Server) tenantPage(c *fiber.Ctx) error {
 	lang := language(c)
-	t, err := s.registry.Get(c.Params("tenant"))
+	t, err := s.registry.Lookup(c.UserContext(), c.Params("tenant"))
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func (s *Server) search(c *fiber.Ctx, q federation.Query) (federation.Query, *fe
 		return q, nil, err
 	}
 	if q.Tenant != "" {
-		if _, err := s.registry.Get(q.Tenant); err != nil {
+		if _, err := s.registry.Lookup(c.UserContext(), q.Tenant); err != nil {
 			if tenants.Is(err, tenants.NotFound) {
 				v := clip(q.Tenant, 40)
 				return q, nil, tenants.Errorf("web.query", tenants.Invalid,

@@ -107,8 +107,11 @@ func (a *App) tenantSlugs() []string {
 	return out
 }
 
-// reconcile brings the index in line with the buckets.
+// reconcile brings the registry and the index in line with the buckets.
 func (a *App) reconcile(ctx context.Context) error {
+	if err := a.registry.Refresh(ctx); err != nil {
+		return err
+	}
 	st, err := federation.Reconcile(ctx, a.archive, a.index, a.tenantSlugs())
 	if err != nil {
 		return err

@@ -127,7 +127,9 @@ func TestEndToEndOnRealEngines(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(more, "q1-2025.hwpx"), bts, 0o644)
-		os.WriteFile(filepath.Join(more, "manifest.csv"), []byte("file,tenant,type,title,produced\nq1-2025.hwpx,moef,press-release,'25년 1분기 해외직접투자 동향,2025-06-20\n"), 0o644)
+		// Published by a body registered now, while the nodes serve.
+		os.WriteFile(filepath.Join(more, "tenants.csv"), []byte("slug,name_ko,name_en,kind\nnew-body,새 기관,New body,agency\n"), 0o644)
+		os.WriteFile(filepath.Join(more, "manifest.csv"), []byte("file,tenant,type,title,produced\nq1-2025.hwpx,new-body,press-release,'25년 1분기 해외직접투자 동향,2025-06-20\n"), 0o644)
 		out, err := run("import", more)
 		if err != nil || !strings.Contains(out, "published 1") {
 			t.Fatalf("import while serving: %v\n%s", err, out)
@@ -137,6 +139,20 @@ func TestEndToEndOnRealEngines(t *testing.T) {
 			if len(hits) != 2 {
 				t.Fatalf("%s: %+v", base, hits)
 			}
+			var doc struct{ Title string }
+			for _, h := range hits {
+				if h.Tenant == "new-body" {
+					getJSON(t, base+"/api/v1/documents/new-body/"+h.ID, &doc)
+				}
+			}
+			if !strings.Contains(doc.Title, "25년") {
+				t.Fatalf("%s: the new body's document: %+v (hits %+v)", base, doc, hits)
+			}
+			res, err := http.Get(base + "/t/new-body")
+			if err != nil || res.StatusCode != 200 {
+				t.Fatalf("%s: the new body's page: %v %v", base, res.StatusCode, err)
+			}
+			res.Body.Close()
 		}
 	})
 
