@@ -91,11 +91,30 @@ func openAppWithIndex(ctx context.Context, cfg Config, log *slog.Logger, index s
 	a.publisher = tenants.NewPublisher(a.archive, extract.Extractor{}, a.stream)
 	a.importer = importer.New(a.registry, a.publisher)
 
-	ictx, cancel := context.WithCancel(context.Background())
-	a.stopIndexer, a.indexerDone = cancel, make(chan error, 1)
-	go func() { a.indexerDone <- a.indexer.Run(ictx, a.stream) }()
+	if !a.stream.Durable() {
+		// In-process changes are lost unless this process indexes them.
+		a.startIndexer()
+	}
 	ok = true
 	return a, nil
+}
+
+// startIndexer starts indexing the stream's changes, once. On a durable
+// stream only the commands that publish or serve join the consumer group,
+// so a short-lived command never takes changes it would leave pending.
+func (a *App) startIndexer() {
+	if a.indexerDone != nil {
+		return
+	}
+	ictx, cancel := context.WithCancel(context.Background())
+	a.stopIndexer, a.indexerDone = cancel, make(chan error, 1)
+	go func() {
+		err := a.indexer.Run(ictx, a.stream)
+		if err != nil && ictx.Err() == nil {
+			a.log.Error("색인기가 멈췄습니다. 정기 대조만 색인합니다 / the indexer stopped; only reconciliation indexes now", "err", err)
+		}
+		a.indexerDone <- err
+	}()
 }
 
 // tenantSlugs lists every registered tenant.
@@ -123,10 +142,14 @@ func (a *App) reconcile(ctx context.Context) error {
 	return nil
 }
 
-// Close drains the stream into the index and releases the data folder.
+// Close stops the indexer (an in-process stream is drained into the index
+// first; a durable one keeps what is left for other nodes), then closes the
+// engines and releases the data folder.
 func (a *App) Close() error {
 	var errs []error
-	if a.stream != nil && a.stream.Durable() {
+	if a.stream != nil && a.indexerDone == nil {
+		errs = append(errs, a.stream.Close())
+	} else if a.stream != nil && a.stream.Durable() {
 		// What was announced stays in the stream for the next consumer.
 		a.stopIndexer()
 		errs = append(errs, ignoreCanceled(<-a.indexerDone), a.stream.Close())

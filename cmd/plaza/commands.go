@@ -40,6 +40,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 
 // serve reconciles, then serves HTTP until ctx is done.
 func (a *App) serve(ctx context.Context, stdout io.Writer) error {
+	a.startIndexer()
 	if err := a.reconcile(ctx); err != nil {
 		return err
 	}
@@ -129,6 +130,7 @@ func (a *App) registerTenants(path string, stdout io.Writer) error {
 // published document. Progress goes to a terminal as one line rewritten in
 // place, elsewhere (a log file) as a line every few seconds.
 func (a *App) importAll(ctx context.Context, progress io.Writer, paths []string, opt importer.Options) (*importer.Report, error) {
+	a.startIndexer()
 	total := &importer.Report{}
 	tty := isTerminal(progress)
 	var last time.Time

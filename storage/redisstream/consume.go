@@ -60,8 +60,10 @@ func (s *Stream) Consume(ctx context.Context, max int, fn func(context.Context, 
 				s.opt.Logger.Warn("이벤트 스트림 그룹을 만들 수 없습니다 / cannot recreate the consumer group", "stream", s.opt.Stream, "err", scrubbed{err, s.secret})
 			}
 		default:
+			// Whatever Redis says (down, out of memory, a timeout), the
+			// indexer of a serving node must not stop for good: retry.
 			err = s.fail(op, err)
-			if !tenants.Is(err, tenants.Unavailable) || s.isClosed() {
+			if s.isClosed() {
 				return err
 			}
 			s.opt.Logger.Warn("이벤트 스트림(Redis)을 읽을 수 없어 다시 시도합니다 / cannot read the event stream (Redis); retrying", "err", err)
@@ -81,6 +83,8 @@ type consumer struct {
 	max int64
 
 	own       bool      // changes may be pending on this consumer: read them first
+	failed    string    // the first entry of the batch that failed last
+	failures  int       // how many times in a row that batch failed
 	cursor    string    // where the current claim sweep goes on; "" when none runs
 	lastSweep time.Time // when the last claim sweep finished
 }
@@ -186,15 +190,32 @@ func (c *consumer) handle(ctx context.Context, msgs []redis.XMessage, fn func(co
 	}
 	if len(changes) > 0 {
 		if err := fn(ctx, changes); err != nil {
-			return handlerError{n: len(changes), err: err}
+			if ids[0] != c.failed {
+				c.failed, c.failures = ids[0], 0
+			}
+			c.failures++
+			// A batch the handler refuses again and again for a reason of
+			// its own (not an engine that is down) would stall this
+			// consumer forever: give up on it, loudly; the reconciler
+			// indexes its documents from the buckets.
+			if c.failures < maxFailures || tenants.Is(err, tenants.Unavailable) || ctx.Err() != nil {
+				return handlerError{n: len(changes), err: err}
+			}
+			s.opt.Logger.Error("변경 묶음을 거듭 처리하지 못해 건너뜁니다. 정기 대조가 색인을 맞춥니다 / giving up on a batch that keeps failing; the reconciler will index its documents",
+				"stream", s.opt.Stream, "changes", len(changes), "attempts", c.failures, "err", err)
 		}
 	}
+	c.failed, c.failures = "", 0
 	// Acknowledge even if ctx was cancelled meanwhile: the batch is handled,
 	// and offering it again would only repeat the work.
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	return s.rdb.XAck(actx, s.opt.Stream, s.opt.Group, ids...).Err()
 }
+
+// maxFailures is how many times in a row a batch may fail, for a reason
+// other than an unavailable engine, before it is given up.
+const maxFailures = 10
 
 // handlerError is a failure of the handler (not of Redis).
 type handlerError struct {

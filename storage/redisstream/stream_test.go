@@ -363,6 +363,57 @@ func TestMalformedEntryIsSkipped(t *testing.T) {
 	}
 }
 
+// A change the handler refuses for a reason of its own is given up after
+// some attempts, loudly, and the changes behind it go on; one refused
+// because the index is unavailable is kept.
+func TestBatchThatKeepsFailing(t *testing.T) {
+	url := enginetest.URL(t, enginetest.Redis)
+	ctx := testContext(t)
+	opt := fresh(t, url)
+	log := &syncBuffer{}
+	opt.Logger = slog.New(slog.NewTextHandler(log, nil))
+	s := open(t, url, opt)
+	rdb := client(t, url)
+	announceN(t, s, 0, 2)
+
+	h := &handled{}
+	var mu sync.Mutex
+	attempts := map[int]int{}
+	done := consume(ctx, s, 1, func(_ context.Context, cs []tenants.Change) error {
+		mu.Lock()
+		defer mu.Unlock()
+		i := int(cs[0].Revision - 1)
+		attempts[i]++
+		switch {
+		case i == 0: // damaged for good
+			return tenants.Errorf("test", tenants.Internal, "cannot index")
+		case i == 1 && attempts[i] <= 15: // the index is down for a while
+			return tenants.Errorf("test", tenants.Unavailable, "index down")
+		}
+		h.add("s", cs)
+		return nil
+	})
+	if err := s.Wait(ctx); err != nil {
+		t.Fatalf("wait: %v", err)
+	}
+	mu.Lock()
+	if attempts[0] != 10 || attempts[1] != 16 {
+		t.Errorf("attempts = %v, want 10 for the damaged change and 16 for the one that waited", attempts)
+	}
+	mu.Unlock()
+	h.check(t, 1, 2, false)
+	if p := pending(t, rdb, opt); p != 0 {
+		t.Fatalf("%d entries still pending", p)
+	}
+	if !strings.Contains(log.String(), "giving up on a batch") {
+		t.Fatalf("not logged:\n%s", log.String())
+	}
+	s.Close()
+	if err := join(t, done); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // The stream is trimmed to about MaxLen entries.
 func TestTrimmed(t *testing.T) {
 	url := enginetest.URL(t, enginetest.Redis)
