@@ -14,10 +14,18 @@ import (
 
 // Keys of a document's objects in its tenant's bucket.
 func metaKey(id string) string { return "documents/" + id + "/meta.json" }
+// A file's objects are named by its number and the start of its checksum:
+// two processes that add a file to one document at once both number it n,
+// and the one whose record write then loses must not have replaced the
+// winner's bytes or text (it leaves objects no record names, as a crash
+// does).
 func fileKey(id string, f File) string {
-	return fmt.Sprintf("documents/%s/files/%d/%s", id, f.N, f.Name)
+	return fmt.Sprintf("documents/%s/files/%s/%s", id, fileTag(f), f.Name)
 }
-func textKey(id string, n int) string { return fmt.Sprintf("documents/%s/text/%d.txt", id, n) }
+func textKey(id string, f File) string { return fmt.Sprintf("documents/%s/text/%s.txt", id, fileTag(f)) }
+func fileTag(f File) string {
+	return fmt.Sprintf("%d-%.16s", f.N, f.SHA256)
+}
 func checksumKey(sha string) string   { return "checksums/" + sha }
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
@@ -102,7 +110,7 @@ func (a *Archive) TextPrefix(ctx context.Context, d *Document, max int64) (strin
 		if max >= 0 && left <= 2 {
 			break
 		}
-		obj, err := a.blobs.Open(ctx, b, textKey(d.ID, f.N))
+		obj, err := a.blobs.Open(ctx, b, textKey(d.ID, f))
 		if Is(err, NotFound) {
 			continue
 		}

@@ -76,10 +76,11 @@ type Publisher struct {
 	extract  Extractor
 	announce Announcer
 	now      func() time.Time
-	// docLocks serialise publications of one document (striped by id), so
-	// two updates cannot both write file n of the same document. They hold
-	// within a process; the data folder (or, on shared engines, a lease)
-	// keeps other processes out.
+	// docLocks serialise publications of one document (striped by id)
+	// within a process, so its updates do not keep conflicting. Between
+	// processes (on shared buckets) the record's conditional write decides:
+	// the loser gets Conflict, and its file objects, named by checksum,
+	// never replace the winner's.
 	docLocks [64]sync.Mutex
 }
 
@@ -212,7 +213,7 @@ func (p *Publisher) Publish(ctx context.Context, s Submission) (*Publication, er
 		if _, err := p.archive.put(ctx, bucket, fileKey(id, f), f.MediaType, s.Files[fresh[k]].Data, PutOptions{}); err != nil {
 			return nil, E(op, err)
 		}
-		if _, err := p.archive.put(ctx, bucket, textKey(id, f.N), "text/plain; charset=utf-8", []byte(texts[k]), PutOptions{}); err != nil {
+		if _, err := p.archive.put(ctx, bucket, textKey(id, f), "text/plain; charset=utf-8", []byte(texts[k]), PutOptions{}); err != nil {
 			return nil, E(op, err)
 		}
 		if _, err := p.archive.put(ctx, bucket, checksumKey(f.SHA256), "", []byte(id), PutOptions{}); err != nil {
