@@ -19,6 +19,16 @@ import (
 	"github.com/plaza-portal/plaza/web"
 )
 
+// ready reports whether the engines a request needs answer: the buckets
+// and the index.
+func (a *App) ready(ctx context.Context) error {
+	if _, err := a.store.Buckets(ctx); err != nil {
+		return err
+	}
+	_, err := a.index.Count(ctx)
+	return err
+}
+
 // sweeper is a blob store that can leave temporary files behind when a
 // process dies mid-write (the disk store), and sweeps them.
 type sweeper interface {
@@ -59,7 +69,7 @@ func (a *App) serve(ctx context.Context, stdout io.Writer) error {
 	}
 	srv := web.New(web.Config{
 		Registry: a.registry, Archive: a.archive, Index: a.index, Logger: a.log,
-		Ready: func(ctx context.Context) error { _, err := a.index.Count(ctx); return err },
+		Ready: a.ready,
 	})
 	fmt.Fprintf(stdout, "Plaza: http://%s/ (Ctrl+C 로 멈춤 / Ctrl+C to stop)\n", ln.Addr())
 	errc := make(chan error, 1)

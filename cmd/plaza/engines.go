@@ -76,7 +76,9 @@ func openIndex(ctx context.Context, cfg Config, dir string) (federation.Index, e
 
 func openStream(ctx context.Context, cfg Config, log *slog.Logger) (eventStream, error) {
 	if cfg.RedisURL != "" {
-		s, err := redisstream.Open(ctx, cfg.RedisURL, redisstream.Options{Logger: log})
+		// One consumer group per index: every index (a new one being
+		// filled, say) gets every change; the nodes of one index share them.
+		s, err := redisstream.Open(ctx, cfg.RedisURL, redisstream.Options{Logger: log, Group: "plaza-indexer-" + cfg.ESIndex})
 		if err != nil {
 			return nil, err
 		}

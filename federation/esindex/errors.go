@@ -17,9 +17,10 @@ func (x *Index) unreachable(ctx context.Context, op string, err error) error {
 	if cerr := ctx.Err(); cerr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return tenants.E(op, cerr)
 	}
+	// The host goes to the log with the cause, not to the citizen.
 	return tenants.E(op, tenants.Unavailable,
-		fmt.Sprintf("검색 엔진(%s)에 연결할 수 없습니다. 잠시 후 다시 시도해 주십시오 / cannot reach the search engine at %s; try again later", x.host, x.host),
-		x.scrub(err))
+		"검색 엔진에 연결할 수 없습니다. 잠시 후 다시 시도해 주십시오 / cannot reach the search engine; try again later",
+		x.scrub(fmt.Errorf("%s: %w", x.host, err)))
 }
 
 // fail is the error of a response with an unexpected status: Unavailable

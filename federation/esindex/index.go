@@ -79,11 +79,8 @@ func Open(ctx context.Context, rawURL, name string, opt Options) (*Index, error)
 	const op = "search.open"
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		shown := "?"
-		if err == nil {
-			shown = u.Redacted()
-		}
-		return nil, tenants.Errorf(op, tenants.Invalid, "검색 엔진 주소 %q 가 올바르지 않습니다 (http 또는 https) / invalid search engine URL %q (http or https)", shown, shown)
+		// Never quoted back: a malformed URL may hold a password anywhere.
+		return nil, tenants.Errorf(op, tenants.Invalid, "검색 엔진 주소가 올바르지 않습니다. 예: https://사용자:암호@호스트:9200 (암호의 특수 문자는 %%XX 로) / invalid search engine URL: e.g. https://USER:PASSWORD@HOST:9200 (percent-encode special characters in the password)")
 	}
 	if !indexNameRE.MatchString(name) {
 		return nil, tenants.Errorf(op, tenants.Invalid, "검색 색인 이름 %q 가 올바르지 않습니다 / invalid index name %q", name, name)
@@ -92,8 +89,15 @@ func Open(ctx context.Context, rawURL, name string, opt Options) (*Index, error)
 		return nil, tenants.Errorf(op, tenants.Invalid, "샤드 수 %d 가 올바르지 않습니다 / invalid number of shards %d", opt.Shards, opt.Shards)
 	}
 	x := &Index{name: name, host: u.Host, shards: opt.Shards}
+	tr := opt.Transport
+	if tr == nil {
+		// A hung engine must not hold a citizen's request for minutes.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = 10 * time.Second
+		tr = t
+	}
 	cfg := elasticsearch.Config{
-		Transport:    opt.Transport,
+		Transport:    tr,
 		RetryBackoff: func(attempt int) time.Duration { return 25 * time.Millisecond << min(attempt, 4) },
 	}
 	if u.User != nil {
@@ -139,7 +143,7 @@ func (x *Index) ensure(ctx context.Context, op string) error {
 	switch {
 	case status == http.StatusOK:
 		return nil
-	case status == http.StatusBadRequest && errorType(body) == "resource_already_exists_exception":
+	case status == http.StatusBadRequest && (errorType(body) == "resource_already_exists_exception" || bytes.Contains(body, []byte("already exists"))):
 		return x.checkMapping(ctx, op) // another process created it meanwhile
 	}
 	return x.fail(op, status, body)

@@ -68,7 +68,7 @@ func (x *Index) Search(ctx context.Context, q federation.Query) (*federation.Res
 	out.Facets = federation.Facets{
 		Tenant: facet(aggs[fTenant].Buckets, false),
 		Type:   facet(aggs[fType].Buckets, false),
-		Year:   facet(aggs[fYear].Buckets, true),
+		Year:   datedYears(facet(aggs[fYear].Buckets, true)),
 		Format: formatFacet(aggs[fFormatSet].Buckets),
 	}
 	out.Took = time.Since(began)
@@ -268,6 +268,12 @@ func facet(bs []bucket, byValueDesc bool) []federation.FacetValue {
 	}
 	sortFacet(out, byValueDesc)
 	return out
+}
+
+// datedYears drops the year of undated documents (stored as 0), as the
+// embedded index does: there is no year to filter by.
+func datedYears(fv []federation.FacetValue) []federation.FacetValue {
+	return slices.DeleteFunc(fv, func(v federation.FacetValue) bool { return v.Value == "0" || v.Value == "" })
 }
 
 func sortFacet(fv []federation.FacetValue, byValueDesc bool) {

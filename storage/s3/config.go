@@ -1,7 +1,6 @@
 package s3
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -29,12 +28,9 @@ func parseURL(raw string) (config, error) {
 	var c config
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Error repeats the whole URL, secret included: keep only its cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return c, tenants.E(op, tenants.Invalid, "S3 주소를 읽을 수 없습니다 / cannot parse the S3 URL", err)
+		// Neither the URL nor the parser's reason is repeated: both can hold
+		// part of the secret (an unencoded / or # cuts it short).
+		return c, tenants.Errorf(op, tenants.Invalid, "S3 주소를 읽을 수 없습니다. 예: https://키:비밀키@호스트:9000 (비밀키의 /, +, # 등은 %%2F, %%2B, %%23 처럼 씁니다) / cannot parse the S3 URL: e.g. https://KEY:SECRET@HOST:9000 (percent-encode /, +, # and the like in the secret)")
 	}
 	switch u.Scheme {
 	case "http":

@@ -42,6 +42,9 @@ type Store struct {
 // a start.
 const pingTimeout = 30 * time.Second
 
+// responseHeaderTimeout bounds the wait for a response to begin.
+const responseHeaderTimeout = 10 * time.Second
+
 // Open connects to the S3 server rawURL names:
 //
 //	http[s]://ACCESS_KEY:SECRET@host:port[?region=REGION][&prefix=PREFIX]
@@ -57,10 +60,22 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A server that accepts a request and then hangs must not hold a
+	// citizen's request for minutes: headers must come within the limit.
+	// (Bodies stream on: a large download may take as long as it takes.)
+	tr, err := minio.DefaultTransport(cfg.secure)
+	if err != nil {
+		return nil, tenants.E(op, tenants.Internal, err)
+	}
+	tr.ResponseHeaderTimeout = responseHeaderTimeout
 	client, err := minio.New(cfg.host, &minio.Options{
-		Creds:  credentials.NewStaticV4(cfg.access, cfg.secret, ""),
-		Secure: cfg.secure,
-		Region: cfg.region,
+		Creds:     credentials.NewStaticV4(cfg.access, cfg.secret, ""),
+		Secure:    cfg.secure,
+		Region:    cfg.region,
+		Transport: tr,
+		// Three tries, not ten: a node answers "unavailable" in well under a
+		// minute when the server is gone.
+		MaxRetries: 3,
 	})
 	if err != nil {
 		return nil, tenants.E(op, tenants.Invalid, fmt.Sprintf("S3 주소가 올바르지 않습니다 (%s) / invalid S3 URL (%s)", cfg.host, cfg.host), err)
