@@ -130,3 +130,11 @@ type Index interface {
 	Count(ctx context.Context) (int, error)
 	Close() error
 }
+
+// Weights is how much a match counts in each field of a document, the same
+// for every index engine: a word in the title counts three times one in the
+// text. Alt weighs a unit's alternative (its words apart, particles
+// removed) against the unit itself.
+var Weights = struct {
+	Title, Summary, Text, Number, Subject, Department, Alt float64
+}{Title: 3, Summary: 1.5, Text: 1, Number: 1, Subject: 1, Department: 0.5, Alt: 0.5}

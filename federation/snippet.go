@@ -357,3 +357,14 @@ func writeEscaped(b *strings.Builder, s string) {
 		}
 	}
 }
+
+// CutBytes cuts s to at most n bytes without splitting a character.
+func CutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -14,6 +14,7 @@ import (
 
 // Keys of a document's objects in its tenant's bucket.
 func metaKey(id string) string { return "documents/" + id + "/meta.json" }
+
 // A file's objects are named by its number and the start of its checksum:
 // two processes that add a file to one document at once both number it n,
 // and the one whose record write then loses must not have replaced the
@@ -22,11 +23,13 @@ func metaKey(id string) string { return "documents/" + id + "/meta.json" }
 func fileKey(id string, f File) string {
 	return fmt.Sprintf("documents/%s/files/%s/%s", id, fileTag(f), f.Name)
 }
-func textKey(id string, f File) string { return fmt.Sprintf("documents/%s/text/%s.txt", id, fileTag(f)) }
+func textKey(id string, f File) string {
+	return fmt.Sprintf("documents/%s/text/%s.txt", id, fileTag(f))
+}
 func fileTag(f File) string {
 	return fmt.Sprintf("%d-%.16s", f.N, f.SHA256)
 }
-func checksumKey(sha string) string   { return "checksums/" + sha }
+func checksumKey(sha string) string { return "checksums/" + sha }
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 

@@ -201,6 +201,11 @@ func (d Date) valid() bool {
 // IsZero reports whether the date is unknown.
 func (d Date) IsZero() bool { return d.Year == 0 }
 
+// SortKey writes the date so that the strings sort like the dates (an
+// unknown month or day before the known ones): 2024-00-00 < 2024-03-00 <
+// 2024-03-07.
+func (d Date) SortKey() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
 func (d Date) String() string {
 	switch {
 	case d.Year == 0:

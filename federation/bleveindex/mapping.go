@@ -4,13 +4,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/plaza-portal/plaza/federation"
-	"github.com/plaza-portal/plaza/tenants"
 )
 
 // mappingVersion is recorded in the index; an index built with another
@@ -91,7 +89,7 @@ func newMapping() *mapping.IndexMappingImpl {
 func document(e federation.Entry) map[string]any {
 	d := map[string]any{
 		fTenant: e.Tenant, fID: e.ID, fRev: strconv.FormatInt(e.Revision, 10),
-		fTitle: e.Title, fText: e.Text, fBody: prefix(e.Text, maxBodyBytes), fSummary: e.Summary,
+		fTitle: e.Title, fText: e.Text, fBody: federation.CutBytes(e.Text, maxBodyBytes), fSummary: e.Summary,
 		fSubject: e.Subject, fDepartment: e.Department, fNumber: e.Number,
 		fType: e.Type, fDisclosure: e.Disclosure, fProduced: e.Produced.String(),
 	}
@@ -103,7 +101,7 @@ func document(e federation.Entry) map[string]any {
 	}
 	if p := e.Produced; !p.IsZero() {
 		d[fYear] = strconv.Itoa(p.Year)
-		d[fSort] = sortableDate(p)
+		d[fSort] = p.SortKey()
 	}
 	for k, v := range d {
 		if s, ok := v.(string); ok && s == "" {
@@ -111,36 +109,6 @@ func document(e federation.Entry) map[string]any {
 		}
 	}
 	return d
-}
-
-// sortableDate writes a date so that strings sort like dates, unknown month
-// and day sorting before the known ones.
-func sortableDate(d tenants.Date) string {
-	b := make([]byte, 0, 10)
-	b = appendPadded(b, d.Year, 4)
-	b = append(b, '-')
-	b = appendPadded(b, d.Month, 2)
-	b = append(b, '-')
-	return string(appendPadded(b, d.Day, 2))
-}
-
-func appendPadded(b []byte, n, width int) []byte {
-	s := strconv.Itoa(n)
-	for i := len(s); i < width; i++ {
-		b = append(b, '0')
-	}
-	return append(b, s...)
-}
-
-// prefix cuts s to at most n bytes without splitting a character.
-func prefix(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 func distinct(ss []string) []string {

@@ -16,16 +16,17 @@ import (
 )
 
 // searchFields are the analysed fields a query unit may match, with their
-// weights: a word in the title counts three times one in the text.
+// weights (federation.Weights).
 var searchFields = []struct {
 	name  string
 	boost float64
 }{
-	{fTitle, 3}, {fSummary, 1.5}, {fText, 1}, {fNumber, 1}, {fSubject, 1}, {fDepartment, 0.5},
+	{fTitle, federation.Weights.Title}, {fSummary, federation.Weights.Summary}, {fText, federation.Weights.Text},
+	{fNumber, federation.Weights.Number}, {fSubject, federation.Weights.Subject}, {fDepartment, federation.Weights.Department},
 }
 
-// altBoost weighs a unit with its particles stripped (예산을 → 예산).
-const altBoost = 0.5
+// altBoost weighs a unit's alternative (its words apart, particles removed).
+var altBoost = federation.Weights.Alt
 
 // Facet sizes: large enough to list every value there is.
 const (
@@ -189,7 +190,7 @@ func hit(h *search.DocumentMatch, text string) federation.Hit {
 	}
 	out.Produced, _ = tenants.ParseDate(str(fProduced))
 	// Indexes written with a longer body are cut here too.
-	src := prefix(str(fBody), maxBodyBytes)
+	src := federation.CutBytes(str(fBody), maxBodyBytes)
 	if src == "" {
 		src = str(fSummary)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/plaza-portal/plaza/federation"
 	"github.com/plaza-portal/plaza/tenants"
 )
 
@@ -99,7 +100,7 @@ func reason(body []byte) string {
 		s = strings.TrimSpace(string(body))
 	}
 	if len(s) > 300 {
-		s = prefix(s, 300) + "…"
+		s = federation.CutBytes(s, 300) + "…"
 	}
 	if s == "" {
 		s = "no body"

@@ -246,7 +246,7 @@ func TestSortNewest(t *testing.T) {
 			if b.IsZero() {
 				continue
 			}
-			if a.IsZero() || sortableDate(a) < sortableDate(b) {
+			if a.IsZero() || a.SortKey() < b.SortKey() {
 				t.Fatalf("%q: not newest first at %d: %v then %v", q.Text, i, a, b)
 			}
 		}

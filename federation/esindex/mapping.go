@@ -5,10 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/plaza-portal/plaza/federation"
-	"github.com/plaza-portal/plaza/tenants"
 )
 
 // mappingVersion names the analyzer of the token fields, and is recorded in
@@ -131,7 +129,7 @@ func document(e federation.Entry) map[string]any {
 	d := map[string]any{
 		fKey: key, fKeyHash: keyHash(key), fTenant: e.Tenant, fID: e.ID, fRev: e.Revision,
 		fTitle: e.Title, fSummary: e.Summary, fDepartment: e.Department, fNumber: e.Number,
-		fBody: prefix(e.Text, maxBodyBytes), fType: e.Type, fDisclosure: e.Disclosure,
+		fBody: federation.CutBytes(e.Text, maxBodyBytes), fType: e.Type, fDisclosure: e.Disclosure,
 		fProduced: e.Produced.String(),
 		tTitle:    tokens(e.Title), tSummary: tokens(e.Summary), tText: tokens(e.Text),
 		tNumber: tokens(e.Number), tSubject: tokens(e.Subject), tDepartment: tokens(e.Department),
@@ -145,7 +143,7 @@ func document(e federation.Entry) map[string]any {
 	}
 	if p := e.Produced; !p.IsZero() {
 		d[fYear] = strconv.Itoa(p.Year)
-		d[fSort] = sortableDate(p)
+		d[fSort] = p.SortKey()
 	}
 	for k, v := range d {
 		if s, ok := v.(string); ok && s == "" {
@@ -186,36 +184,6 @@ func formatSet(fs []string) string {
 	s := slices.Clone(fs)
 	slices.Sort(s)
 	return strings.Join(s, ",")
-}
-
-// sortableDate writes a date so that strings sort like dates, unknown month
-// and day sorting before the known ones.
-func sortableDate(d tenants.Date) string {
-	b := make([]byte, 0, 10)
-	b = appendPadded(b, d.Year, 4)
-	b = append(b, '-')
-	b = appendPadded(b, d.Month, 2)
-	b = append(b, '-')
-	return string(appendPadded(b, d.Day, 2))
-}
-
-func appendPadded(b []byte, n, width int) []byte {
-	s := strconv.Itoa(n)
-	for i := len(s); i < width; i++ {
-		b = append(b, '0')
-	}
-	return append(b, s...)
-}
-
-// prefix cuts s to at most n bytes without splitting a character.
-func prefix(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // distinct drops empty and repeated values; formats may not contain a comma,

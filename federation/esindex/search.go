@@ -15,17 +15,17 @@ import (
 )
 
 // searchFields are the token fields a query unit may match, with their
-// weights, as in bleveindex: a word in the title counts three times one in
-// the text.
+// weights (federation.Weights).
 var searchFields = []struct {
 	name  string
 	boost float64
 }{
-	{tTitle, 3}, {tSummary, 1.5}, {tText, 1}, {tNumber, 1}, {tSubject, 1}, {tDepartment, 0.5},
+	{tTitle, federation.Weights.Title}, {tSummary, federation.Weights.Summary}, {tText, federation.Weights.Text},
+	{tNumber, federation.Weights.Number}, {tSubject, federation.Weights.Subject}, {tDepartment, federation.Weights.Department},
 }
 
-// altBoost weighs a unit with its particles stripped (예산을 → 예산).
-const altBoost = 0.5
+// altBoost weighs a unit's alternative (its words apart, particles removed).
+var altBoost = federation.Weights.Alt
 
 // Facet sizes: large enough to list every value there is. formatSets is the
 // number of distinct combinations of formats counted (see formatFacet).
@@ -227,7 +227,7 @@ func (s *source) hit(text string) federation.Hit {
 		Number: s.Number, Disclosure: s.Disclosure, Formats: s.Formats,
 	}
 	out.Produced, _ = tenants.ParseDate(s.Produced)
-	src := prefix(s.Body, maxBodyBytes)
+	src := federation.CutBytes(s.Body, maxBodyBytes)
 	if src == "" {
 		src = s.Summary
 	}
