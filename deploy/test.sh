@@ -15,5 +15,10 @@ run=$(mktemp -d "${TMPDIR:-/tmp}/plaza-engines.XXXXXX")
 trap './deploy/engines.sh stop "$run"; rm -rf "$run"' EXIT
 eval "$(./deploy/engines.sh start "$run")"
 export PLAZA_TEST_ENGINES=required
+unformatted=$(gofmt -l cmd tenants federation storage policy web)
+if [ -n "$unformatted" ]; then
+  echo "test: not gofmt-formatted:" $unformatted >&2
+  exit 1
+fi
 go vet ./...
 go test -race -count=1 -timeout 15m "$@" ./...

@@ -3,6 +3,9 @@ package tenants
 import (
 	"context"
 	"io"
+	"mime"
+	"path"
+	"strings"
 	"time"
 )
 
@@ -64,4 +67,28 @@ type Change struct {
 // Announcer publishes changes on the event stream after each successful write.
 type Announcer interface {
 	Announce(ctx context.Context, c Change) error
+}
+
+// extTypes are the types of the extensions Plaza stores that Go's mime
+// table may not know.
+var extTypes = map[string]string{
+	".hwp":  "application/x-hwp",
+	".hwpx": "application/hwp+zip",
+	".pdf":  "application/pdf",
+	".json": "application/json",
+	".txt":  "text/plain; charset=utf-8",
+}
+
+// TypeOfKey is the content type an object's key implies by its extension:
+// what a store answers for an object written without one, the same in
+// every store so a bucket can move between them.
+func TypeOfKey(key string) string {
+	ext := strings.ToLower(path.Ext(key))
+	if t, ok := extTypes[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"mime"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -51,25 +50,8 @@ var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 // that differs from that is kept, in a sidecar file beside the object.
 const metaSuffix = ".plaza-type"
 
-// Types of the extensions Plaza stores that Go's mime table may not know.
-var extTypes = map[string]string{
-	".hwp":  "application/x-hwp",
-	".hwpx": "application/hwp+zip",
-	".pdf":  "application/pdf",
-	".json": "application/json",
-	".txt":  "text/plain; charset=utf-8",
-}
-
-func typeOfKey(key string) string {
-	ext := strings.ToLower(filepath.Ext(key))
-	if t, ok := extTypes[ext]; ok {
-		return t
-	}
-	if t := mime.TypeByExtension(ext); t != "" {
-		return t
-	}
-	return "application/octet-stream"
-}
+// typeOfKey is the type an object's key implies, the same in every store.
+func typeOfKey(key string) string { return tenants.TypeOfKey(key) }
 
 // etagOf names one version of an object's file: a write replaces the file
 // (a new inode, size and modification time), so any write changes it, and

@@ -13,8 +13,6 @@ package s3
 import (
 	"context"
 	"fmt"
-	"mime"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -276,24 +274,6 @@ func checkKey(op, key string) error {
 	return nil
 }
 
-// Types of the extensions Plaza stores that Go's mime table may not know:
-// the disk store's table, so an object without a stated type gets the same
-// type in both stores.
-var extTypes = map[string]string{
-	".hwp":  "application/x-hwp",
-	".hwpx": "application/hwp+zip",
-	".pdf":  "application/pdf",
-	".json": "application/json",
-	".txt":  "text/plain; charset=utf-8",
-}
-
-func typeOfKey(key string) string {
-	ext := strings.ToLower(path.Ext(key))
-	if t, ok := extTypes[ext]; ok {
-		return t
-	}
-	if t := mime.TypeByExtension(ext); t != "" {
-		return t
-	}
-	return "application/octet-stream"
-}
+// typeOfKey is the type an object without a stated one gets, the same in
+// every store.
+func typeOfKey(key string) string { return tenants.TypeOfKey(key) }
