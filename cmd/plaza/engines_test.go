@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -87,8 +88,8 @@ func TestEndToEndOnRealEngines(t *testing.T) {
 	}
 
 	// Two portal nodes, each with an empty data folder of its own.
-	a := startServe(t, bin, append(env, "PLAZA_DATA="+t.TempDir()))
-	b := startServe(t, bin, append(env, "PLAZA_DATA="+t.TempDir()))
+	a, _ := startServe(t, bin, append(env, "PLAZA_DATA="+t.TempDir()))
+	b, _ := startServe(t, bin, append(env, "PLAZA_DATA="+t.TempDir()))
 	for _, base := range []string{a, b} {
 		hits := awaitSearch(t, base, "해외 직접 투자", 1)
 		if hits[0].Tenant != "moef" || !strings.Contains(hits[0].Title, "해외직접투자") {
@@ -169,7 +170,7 @@ func TestEndToEndOnRealEngines(t *testing.T) {
 		if err != nil || !strings.Contains(string(b), "reindexed 3 documents (3 indexed, 0 removed)") {
 			t.Fatalf("reindex into a new index: %v\n%s", err, b)
 		}
-		c := startServe(t, bin, append(fresh, "PLAZA_DATA="+t.TempDir()))
+		c, _ := startServe(t, bin, append(fresh, "PLAZA_DATA="+t.TempDir()))
 		awaitSearch(t, c, "해외직접투자", 2)
 	})
 }
@@ -214,10 +215,11 @@ func getJSON(t *testing.T, u string, v any) {
 }
 
 // startServe starts `plaza serve` on a free port with env and returns its
-// base URL; the server is stopped when the test ends.
-func startServe(t *testing.T, bin string, env []string) string {
+// base URL and a stop that ends it with SIGTERM and returns how it exited;
+// the server is stopped when the test ends in any case.
+func startServe(t *testing.T, bin string, env []string, args ...string) (string, func() error) {
 	t.Helper()
-	srv := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	srv := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	srv.Env = append(os.Environ(), env...)
 	stdout, err := srv.StdoutPipe()
 	if err != nil {
@@ -228,14 +230,21 @@ func startServe(t *testing.T, bin string, env []string) string {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	t.Cleanup(func() {
-		srv.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			srv.Process.Kill()
-		}
-	})
+	var once sync.Once
+	var exit error
+	stop := func() error {
+		once.Do(func() {
+			srv.Process.Signal(syscall.SIGTERM)
+			select {
+			case exit = <-exited:
+			case <-time.After(15 * time.Second):
+				srv.Process.Kill()
+				exit = errors.New("serve did not stop on SIGTERM")
+			}
+		})
+		return exit
+	}
+	t.Cleanup(func() { stop() })
 	lines := bufio.NewScanner(stdout)
 	var base string
 	for lines.Scan() {
@@ -251,5 +260,5 @@ func startServe(t *testing.T, bin string, env []string) string {
 	if base == "" {
 		t.Fatal("serve printed no address")
 	}
-	return base
+	return base, stop
 }

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/plaza-portal/plaza/tenants/corpustest"
 )
@@ -59,40 +58,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("import summary:\n%s", out)
 	}
 
-	srv := exec.Command(bin, "serve", "--data", data, "--addr", "127.0.0.1:0")
-	srv.Env = append(os.Environ(), "PLAZA_LOG_LEVEL=warn")
-	stdout, err := srv.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Stderr = os.Stderr
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	t.Cleanup(func() {
-		srv.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			srv.Process.Kill()
-		}
-	})
-	lines := bufio.NewScanner(stdout)
-	var base string
-	for lines.Scan() {
-		if m := regexp.MustCompile(`http://[0-9.:]+`).FindString(lines.Text()); m != "" {
-			base = m
-			break
-		}
-	}
-	go func() {
-		io.Copy(io.Discard, stdout)
-		exited <- srv.Wait()
-	}()
-	if base == "" {
-		t.Fatal("serve printed no address")
-	}
+	base, stop := startServe(t, bin, []string{"PLAZA_LOG_LEVEL=warn"}, "--data", data)
 
 	t.Run("SecondProcessIsRefused", func(t *testing.T) {
 		out, err := plaza(t, bin, "import", "--data", data, corpus)
@@ -167,14 +133,8 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	// Stop the server, then rebuild the index from the buckets alone.
-	srv.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("serve exited with %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop on SIGTERM")
+	if err := stop(); err != nil {
+		t.Fatalf("serve exited with %v", err)
 	}
 	out, err = plaza(t, bin, "reindex", "--data", data)
 	if err != nil || !strings.Contains(out, "reindexed 19 documents") {
