@@ -4,69 +4,13 @@ import (
 	"testing"
 
 	"github.com/plaza-portal/plaza/federation"
+	"github.com/plaza-portal/plaza/federation/indextest"
 	"github.com/plaza-portal/plaza/tenants"
 )
 
-// The fixtures are a copy of bleveindex's (federation/bleveindex/
-// fixtures_test.go), so both indexes are held to the same cases.
+func date(tb testing.TB, s string) tenants.Date { return indextest.Date(tb, s) }
 
-func date(tb testing.TB, s string) tenants.Date {
-	tb.Helper()
-	d, err := tenants.ParseDate(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
+// fixtures are the entries every index is tested with (indextest).
+func fixtures(tb testing.TB) []federation.Entry { return indextest.Fixtures(tb) }
 
-// fixtures are entries modelled on real disclosures of Korean public bodies.
-func fixtures(tb testing.TB) []federation.Entry {
-	tb.Helper()
-	e := func(tenant, id, typ, title, produced string, formats []string, text string) federation.Entry {
-		return federation.Entry{
-			Tenant: tenant, ID: id, Revision: 1, Title: title, Type: typ,
-			Produced: date(tb, produced), Formats: formats, Disclosure: "full", Text: text,
-		}
-	}
-	es := []federation.Entry{
-		e("moef", "2024-0001", "press-release", "'24년 1분기 해외직접투자 동향", "2024-06-21", []string{"hwpx", "pdf"},
-			"2024년 1분기 해외직접투자액은 전년 동기 대비 증가하였다. 업종별로는 금융보험업, 제조업 순이다."),
-		e("moef", "2023-0412", "statistics", "2023년 해외 직접 투자 통계 연보", "2023-12", []string{"pdf"},
-			"연간 해외 직접 투자 신고액과 송금액을 국가별, 업종별로 정리하였다."),
-		e("moef", "2024-0107", "budget", "2025년도 예산안 편성 지침", "2024-03-29", []string{"hwp", "pdf"},
-			"각 부처는 지출 구조조정을 통하여 예산을 편성하였다. 재정 건전성을 고려한다."),
-		e("kwater", "rfp-2023-17", "procurement", "K-water 디지털플랫폼 구축 제안요청서", "2023-05-02", []string{"hwp"},
-			"본 사업은 물관리 디지털 플랫폼과 통합 검색엔진을 구축하는 것을 목적으로 한다. Digital Twin 기반."),
-		e("kwater", "rep-2022-03", "report", "스마트 물관리 디지털 플랫폼 운영 보고서", "2022", []string{"pdf"},
-			"디지털플랫폼 운영 현황과 개선 과제를 정리하였다."),
-		e("seoul", "min-2024-11", "minutes", "제321회 서울특별시의회 예산결산특별위원회 회의록", "2024-11-28", []string{"pdf"},
-			"위원장은 2025년도 서울시 예산안에 대한 심사를 시작하였다. 예산의 효율적 집행을 요구하였다."),
-		e("seoul", "ann-2024-05", "notice", "서울시 공공데이터 개방 계획 안내", "2024-05", []string{"hwpx"},
-			"공공 데이터 포털에 OpenAPI를 제공합니다. 문의는 디지털정책과로 하십시오."),
-		e("seoul", "wp-2024", "work-plan", "2024년 디지털정책관 주요업무계획", "2024-01-15", []string{"hwp", "hwpx", "pdf"},
-			"AI 검색 서비스를 도입하고 행정 데이터를 통합한다."),
-		e("busan", "res-2021-02", "research", "부산광역시 해양관광 활성화 방안 연구", "2021-08-30", []string{"pdf"},
-			"해양 관광 수요를 분석하고 정책 과제를 제시하였다."),
-		e("busan", "rul-2024-09", "ruling", "지방세 감면 관련 질의 회신", "2024-09-02", []string{"pdf"},
-			"취득세 감면 요건에 해당하는지에 대하여 회신합니다."),
-		e("nts", "rul-2020-1", "ruling", "부가가치세 과세표준 산정 질의", "2020-02-11", []string{"hwp"},
-			"공급가액에 포함되는지 여부를 검토하였다."),
-		e("nts", "xss-1", "other", "<script>alert(1)</script> 검토 결과", "2019", []string{"pdf"},
-			"<script>alert('x')</script> 예산 검토 결과를 알립니다 & 공유합니다."),
-	}
-	es[0].Number = "투자정책과-1234"
-	es[0].Department = "대외경제국 투자정책과"
-	es[0].Summary = "1분기 해외직접투자 신고액 요약"
-	es[10].Text = "" // not disclosed: snippet from the summary
-	es[10].Summary = "과세표준 산정에 관한 질의 회신 요지"
-	es[10].Disclosure = "none"
-	return es
-}
-
-func ids(res *federation.Result) []string {
-	var out []string
-	for _, h := range res.Hits {
-		out = append(out, h.Tenant+"/"+h.ID)
-	}
-	return out
-}
+func ids(res *federation.Result) []string { return indextest.IDs(res) }

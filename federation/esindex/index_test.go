@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/plaza-portal/plaza/federation"
+	"github.com/plaza-portal/plaza/federation/indextest"
 	"github.com/plaza-portal/plaza/storage/enginetest"
 	"github.com/plaza-portal/plaza/tenants"
 )
@@ -25,55 +26,7 @@ import (
 
 func TestSearchKorean(t *testing.T) {
 	x := withFixtures(t)
-	for _, tc := range []struct {
-		name, text string
-		want       []string // all of these, in any order
-		not        []string
-	}{
-		{"CompoundFindsSpaced", "해외직접투자", []string{"moef/2024-0001", "moef/2023-0412"}, nil},
-		{"SpacedFindsCompound", "해외 직접 투자", []string{"moef/2024-0001", "moef/2023-0412"}, nil},
-		{"DigitalPlatformCompound", "디지털플랫폼", []string{"kwater/rfp-2023-17", "kwater/rep-2022-03"}, nil},
-		{"DigitalPlatformSpaced", "디지털 플랫폼", []string{"kwater/rfp-2023-17", "kwater/rep-2022-03"}, nil},
-		{"WordInsideParticle", "검색엔진", []string{"kwater/rfp-2023-17"}, nil},
-		{"QueryWithParticle", "예산을", []string{"moef/2024-0107", "seoul/min-2024-11", "nts/xss-1"}, nil},
-		{"QueryParticleEveryWord", "예산의 편성을", []string{"moef/2024-0107"}, nil},
-		{"EnglishCaseInsensitive", "DIGITAL twin", []string{"kwater/rfp-2023-17"}, nil},
-		{"EnglishInHangulText", "openapi", []string{"seoul/ann-2024-05"}, nil},
-		{"LatinPrefixOfTitle", "k-water", []string{"kwater/rfp-2023-17"}, nil},
-		{"Number", "2024", []string{"moef/2024-0001", "seoul/wp-2024"}, nil},
-		{"NumberWithUnit", "2025년도", []string{"moef/2024-0107", "seoul/min-2024-11"}, nil},
-		{"DocumentNumber", "투자정책과-1234", []string{"moef/2024-0001"}, nil},
-		{"Department", "투자정책과", []string{"moef/2024-0001"}, nil},
-		{"Summary", "과세표준", []string{"nts/rul-2020-1"}, nil},
-		{"AllUnitsMustMatch", "해외 투자 예산", nil, []string{"moef/2024-0001", "moef/2024-0107"}},
-		{"WordsInAnyOrder", "회의록 서울특별시의회", []string{"seoul/min-2024-11"}, nil},
-		{"WordsApart", "검색엔진 물관리", []string{"kwater/rfp-2023-17"}, []string{"kwater/rep-2022-03"}},
-		{"WordsApartWithParticle", "플랫폼과 검색엔진을", []string{"kwater/rfp-2023-17"}, []string{"kwater/rep-2022-03"}},
-		{"Nothing", "양자컴퓨터 반도체", nil, nil},
-		{"NothingSearchable", "?!", nil, nil},
-		{"SingleSyllable", "회", []string{"seoul/min-2024-11", "busan/rul-2024-09"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			res := mustSearch(t, x, federation.Query{Text: tc.text, Size: 100})
-			got := ids(res)
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("%q: %s missing from %v", tc.text, w, got)
-				}
-			}
-			for _, n := range tc.not {
-				if slices.Contains(got, n) {
-					t.Errorf("%q: %s unexpectedly in %v", tc.text, n, got)
-				}
-			}
-			if tc.want == nil && tc.not == nil && res.Total != 0 {
-				t.Errorf("%q: want nothing, got %v", tc.text, got)
-			}
-			if res.Total != len(got) {
-				t.Errorf("total %d, hits %d", res.Total, len(got))
-			}
-		})
-	}
+	indextest.Korean(t, x)
 }
 
 // TestSearchSameAsEmbedded: the compound and the spaced spelling find the
