@@ -114,73 +114,12 @@ func TestFacets(t *testing.T) {
 
 func TestFilters(t *testing.T) {
 	x := withFixtures(t)
-	all := mustSearch(t, x, federation.Query{})
-	count := func(f []federation.FacetValue, v string) int {
-		for _, x := range f {
-			if x.Value == v {
-				return x.Count
-			}
-		}
-		return 0
-	}
-	for _, tc := range []struct {
-		name  string
-		q     federation.Query
-		check func(federation.Hit) bool
-		want  int
-	}{
-		{"Tenant", federation.Query{Tenant: "seoul"}, func(h federation.Hit) bool { return h.Tenant == "seoul" }, count(all.Facets.Tenant, "seoul")},
-		{"Type", federation.Query{Type: "ruling"}, func(h federation.Hit) bool { return h.Type == "ruling" }, count(all.Facets.Type, "ruling")},
-		{"Year", federation.Query{Year: 2024}, func(h federation.Hit) bool { return h.Produced.Year == 2024 }, count(all.Facets.Year, "2024")},
-		{"Format", federation.Query{Format: "hwpx"}, func(h federation.Hit) bool { return slices.Contains(h.Formats, "hwpx") }, count(all.Facets.Format, "hwpx")},
-		{"Combined", federation.Query{Text: "디지털", Tenant: "seoul", Format: "pdf"}, func(h federation.Hit) bool {
-			return h.Tenant == "seoul" && slices.Contains(h.Formats, "pdf")
-		}, 1},
-		{"UnknownTenant", federation.Query{Tenant: "nowhere"}, nil, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.q.Size = 100
-			res := mustSearch(t, x, tc.q)
-			if res.Total != tc.want || len(res.Hits) != tc.want || tc.want == 0 && tc.check != nil {
-				t.Fatalf("total %d hits %d, want %d", res.Total, len(res.Hits), tc.want)
-			}
-			for _, h := range res.Hits {
-				if !tc.check(h) {
-					t.Errorf("hit %s/%s does not pass the filter: %+v", h.Tenant, h.ID, h)
-				}
-			}
-		})
-	}
+	indextest.Filters(t, x)
 }
 
 func TestPaging(t *testing.T) {
 	x := withFixtures(t)
-	for _, q := range []federation.Query{{}, {Text: "디지털"}, {Text: "년"}, {Sort: federation.SortNewest, Text: "예산"}} {
-		t.Run(fmt.Sprintf("%q/%s", q.Text, q.Sort), func(t *testing.T) {
-			full := q
-			full.Size = 100
-			want := ids(mustSearch(t, x, full))
-			if len(want) < 3 {
-				t.Fatalf("too few hits to page: %v", want)
-			}
-			var got []string
-			for page := 1; ; page++ {
-				p := q
-				p.Page, p.Size = page, 3
-				res := mustSearch(t, x, p)
-				if res.Total != len(want) {
-					t.Fatalf("page %d total %d, want %d", page, res.Total, len(want))
-				}
-				if len(res.Hits) == 0 {
-					break
-				}
-				got = append(got, ids(res)...)
-			}
-			if !slices.Equal(got, want) {
-				t.Fatalf("pages give %v, want %v", got, want)
-			}
-		})
-	}
+	indextest.Paging(t, x)
 }
 
 func TestSortNewest(t *testing.T) {
@@ -216,42 +155,7 @@ func TestSortNewest(t *testing.T) {
 
 func TestHitsAndSnippets(t *testing.T) {
 	x := withFixtures(t)
-	res := mustSearch(t, x, federation.Query{Text: "해외 직접 투자", Sort: federation.SortNewest})
-	h := res.Hits[0]
-	if h.Tenant != "moef" || h.ID != "2024-0001" || h.Title != "'24년 1분기 해외직접투자 동향" || h.Number != "투자정책과-1234" ||
-		h.Department != "대외경제국 투자정책과" || h.Produced.String() != "2024-06-21" || !slices.Equal(h.Formats, []string{"hwpx", "pdf"}) ||
-		h.Disclosure != "full" || h.Type != "press-release" || h.Score <= 0 {
-		t.Fatalf("hit %+v", h)
-	}
-	if !strings.Contains(h.Snippet, "<mark>해외직접투자</mark>") {
-		t.Fatalf("snippet %q", h.Snippet)
-	}
-
-	t.Run("Escaped", func(t *testing.T) {
-		res := mustSearch(t, x, federation.Query{Text: "script 예산"})
-		if res.Total != 1 {
-			t.Fatalf("got %v", ids(res))
-		}
-		h := res.Hits[0]
-		if h.Title != "<script>alert(1)</script> 검토 결과" {
-			t.Fatalf("title %q: the title is plain text", h.Title)
-		}
-		if strings.Contains(h.Snippet, "<script") || !strings.Contains(h.Snippet, "&lt;<mark>script</mark>&gt;") || !strings.Contains(h.Snippet, "&amp;") {
-			t.Fatalf("snippet %q", h.Snippet)
-		}
-	})
-	t.Run("FromSummaryWithoutText", func(t *testing.T) {
-		res := mustSearch(t, x, federation.Query{Text: "과세표준"})
-		if res.Total != 1 || !strings.Contains(res.Hits[0].Snippet, "<mark>과세표준</mark>") {
-			t.Fatalf("got %+v", res.Hits)
-		}
-	})
-	t.Run("NoTextStartOfText", func(t *testing.T) {
-		res := mustSearch(t, x, federation.Query{Tenant: "busan", Type: "research"})
-		if res.Total != 1 || !strings.HasPrefix(res.Hits[0].Snippet, "해양 관광 수요") || strings.Contains(res.Hits[0].Snippet, "<mark>") {
-			t.Fatalf("got %+v", res.Hits)
-		}
-	})
+	indextest.HitsAndSnippets(t, x)
 }
 
 // TestRevisions: an older or equal revision never replaces a newer one.
